@@ -1,0 +1,94 @@
+"""Plain row types the warehouse takes: the contract between the crawl and the loader.
+
+The warehouse package imports nothing from the crawler or pipelines; they build these rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """A validated article, before dedupe decides what becomes of it."""
+
+    site: str
+    url: str
+    """The article's URL: its trusted canonical URL, else the URL it was fetched from."""
+    url_key: str
+    """Canonical form of ``url`` used as the dedupe key."""
+    fetched_url: str
+    """The URL actually fetched (may differ from ``url``)."""
+    title: str
+    text: str
+    content_key: str
+    """Hash of the normalized text."""
+    fetched_at: datetime
+    authors: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    published_source: str | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SightingRow:
+    """An article link seen on a listing page."""
+
+    site: str
+    listing_url: str
+    article_url: str
+    """The link as listed (tracking parameters and all)."""
+    url_key: str
+    position: int
+    """1-based position of the item on its listing page."""
+    seen_at: datetime
+    tag: str | None = None
+    headline: str | None = None
+    teaser: str | None = None
+    listed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RejectRow:
+    """A page that did not become an article, and why."""
+
+    site: str
+    url: str
+    reason: str
+    """Reason code: ``http_error``, ``too_short``, ``no_title``, ``not_html``, ``too_large``, ..."""
+    fetched_at: datetime
+    detail: str | None = None
+    http_status: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRow:
+    """One HTTP response received."""
+
+    site: str
+    url: str
+    role: str
+    """``listing``, ``article`` or ``robots``."""
+    status: int
+    fetched_at: datetime
+    bytes: int = 0
+    elapsed_s: float | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(slots=True)
+class Batch:
+    """Everything one commit writes for one run."""
+
+    run_id: str
+    articles: list[ArticleRow] = field(default_factory=list)
+    sightings: list[SightingRow] = field(default_factory=list)
+    rejects: list[RejectRow] = field(default_factory=list)
+    fetches: list[FetchRow] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.articles) + len(self.sightings) + len(self.rejects) + len(self.fetches)
