@@ -50,8 +50,8 @@ def _check_regex(pattern: str) -> str:
 
 
 def _check_selector(selector: str) -> str:
-    from parsel.csstranslator import HTMLTranslator
     from lxml import etree
+    from parsel.csstranslator import HTMLTranslator
 
     try:
         if selector.startswith(("/", "./", "(")):

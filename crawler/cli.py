@@ -1,0 +1,343 @@
+"""The ``gleaner`` command line: a thin click layer over the library.
+
+Each command wraps a library function (``crawler.runner``, ``crawler.extract``, ``warehouse.*``).
+Output for people goes through rich; ``--json`` and ``--format`` output is for programs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from crawler import __version__
+from crawler.output import FORMATS, dumps, render_rows
+from crawler.sites import SiteConfig, SitesFileError, find_site, load_sites, sites_file_path
+
+#: The demo site's port: fixed, because article URLs (and so their keys) include it.
+DEMO_PORT = 8931
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    envvar="GLEANER_DB",
+    default="gleaner.duckdb",
+    show_default=True,
+    help="Warehouse file (or $GLEANER_DB).",
+)
+sites_option = click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Sites file (default: $GLEANER_SITES, else ./sites.toml).",
+)
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+
+
+class GleanerError(click.ClickException):
+    """An error the user can act on, printed without a traceback."""
+
+
+def _fail(exc: Exception) -> GleanerError:
+    message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    return GleanerError(str(message))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gleaner")
+def cli() -> None:
+    """Crawl news sites into a clean, deduplicated DuckDB warehouse, and explain every run."""
+
+
+def demo_site_config(base_url: str) -> SiteConfig:
+    """The demo site's entry: no delay, since the server is local and ours."""
+    return SiteConfig(name="demo", start_urls=(base_url,), download_delay=0, concurrency=8)
+
+
+def _crawl_overrides(verbose: bool) -> dict[str, Any]:
+    return {"LOG_LEVEL": "INFO" if verbose else "WARNING", "GLEANER_PROGRESS": sys.stderr.isatty()}
+
+
+def _print_reports(db_path: str, run_ids: list[str]) -> None:
+    from warehouse.queries import run_report
+
+    from crawler.report_view import print_report
+
+    for run_id in run_ids:
+        print_report(run_report(db_path, run_id), console)
+
+
+@cli.command()
+@click.argument("names", nargs=-1, required=True, metavar="SITE...")
+@sites_option
+@db_option
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop each site after N pages.")
+@verbose_option
+def crawl(
+    names: tuple[str, ...],
+    sites_file: str | None,
+    db_path: str,
+    max_pages: int | None,
+    verbose: bool,
+) -> None:
+    """Crawl the named sites from the sites file into the warehouse, then print each run's report.
+
+    Example:
+
+        gleaner crawl demo --db news.duckdb
+    """
+    from crawler.runner import run_crawl
+
+    try:
+        known = load_sites(sites_file)
+        sites = [find_site(known, name) for name in dict.fromkeys(names)]
+    except (SitesFileError, KeyError) as exc:
+        raise _fail(exc) from None
+    run_ids = run_crawl(sites, db_path, max_pages=max_pages, **_crawl_overrides(verbose))
+    _print_reports(db_path, run_ids)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Only validate; exit 1 listing every problem.")
+@sites_option
+def sites(check: bool, sites_file: str | None) -> None:
+    """List the sites in the sites file, or check it.
+
+    Every problem is reported with the site and the field it belongs to.
+
+    Example:
+
+        gleaner sites --check --sites sites.toml
+    """
+    path = sites_file_path(sites_file)
+    try:
+        found = load_sites(path)
+    except SitesFileError as exc:
+        errors.print(f"[red]{path}[/red]: {len(exc.problems)} problem(s)", markup=True)
+        for problem in exc.problems:
+            errors.out(f"  - {problem}")
+        sys.exit(1)
+    if check:
+        console.out(f"{path}: {len(found)} site(s), no problems")
+        return
+    rows = [
+        (s.name, " ".join(s.start_urls), s.download_delay, s.concurrency, s.max_pages)
+        for s in found
+    ]
+    render_rows(
+        ("name", "start_urls", "delay_s", "concurrency", "max_pages"), rows, "table", console
+    )
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--url", help="The page's URL (default: SOURCE when it is a URL, else file://).")
+@click.option("--site", "site_name", help="Apply this site's cleanup rules.")
+@sites_option
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+def extract(
+    source: str, url: str | None, site_name: str | None, sites_file: str | None, as_json: bool
+) -> None:
+    """Extract one page (a saved file or a URL) and show the record gleaner would store.
+
+    Example:
+
+        gleaner extract saved.html --url https://example.com/news/a.html --json
+    """
+    from crawler.extract import extract_article
+    from crawler.fetch import fetch_page
+
+    site = None
+    try:
+        if site_name:
+            site = find_site(load_sites(sites_file), site_name)
+        if source.startswith(("http://", "https://")):
+            html: bytes = fetch_page(source)
+            page_url = url or source
+        else:
+            html = Path(source).read_bytes()
+            page_url = url or Path(source).resolve().as_uri()
+    except (SitesFileError, KeyError, OSError, ValueError) as exc:
+        raise _fail(exc) from None
+    record = extract_article(html, page_url, site)
+    if as_json:
+        console.out(record.model_dump_json(indent=2), highlight=False)
+        return
+    from crawler.report_view import print_record
+
+    print_record(record, console)
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format; json is a list of objects.",
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A named parameter, used as $NAME in the query.",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True)
+def sql(
+    query: str, db_path: str, fmt: str, params: tuple[tuple[str, str], ...], limit: int
+) -> None:
+    """Run a read-only SQL query on the warehouse (QUERY may be - to read it from stdin).
+
+    Example:
+
+        gleaner sql "SELECT title, published_at FROM articles ORDER BY published_at DESC LIMIT 5"
+    """
+    from warehouse.sql import run_user_sql
+
+    if query == "-":
+        query = sys.stdin.read()
+    try:
+        result = run_user_sql(db_path, query, dict(params), limit=limit)
+    except Exception as exc:
+        raise _fail(exc) from None
+    columns, rows = result[0], result[1]
+    render_rows(columns, rows, fmt, console)
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
+def runs(db_path: str, as_json: bool) -> None:
+    """List the runs, newest first, with their status and counts.
+
+    Example:
+
+        gleaner runs --json
+    """
+    from warehouse.queries import list_runs
+
+    from crawler.report_view import print_runs
+
+    try:
+        found = list_runs(db_path)
+    except Exception as exc:
+        raise _fail(exc) from None
+    if as_json:
+        console.out(dumps(found), highlight=False)
+    else:
+        print_runs(found, console)
+
+
+@cli.command()
+@click.argument("run", default="latest")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def report(run: str, db_path: str, as_json: bool) -> None:
+    """Show a run's report: pages by status, items by decision, rejects and duplicates.
+
+    RUN is a run id or ``latest``.
+
+    Example:
+
+        gleaner report latest --json
+    """
+    from warehouse.queries import run_report
+
+    from crawler.report_view import print_report
+
+    try:
+        found = run_report(db_path, run)
+    except Exception as exc:
+        raise _fail(exc) from None
+    if as_json:
+        console.out(dumps(found), highlight=False)
+    else:
+        print_report(found, console)
+
+
+@cli.command()
+@click.option("--articles", type=click.IntRange(min=10), default=60, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True, help="Generator seed.")
+@db_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEMO_PORT,
+    show_default=True,
+    help="Port on 127.0.0.1; article URLs include it, so keep it from run to run (0: any).",
+)
+@click.option("--serve", is_flag=True, help="Only serve the site until Ctrl-C.")
+@click.option("--truth", type=click.Path(dir_okay=False), help="Write the ground truth here.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Log requests here.")
+@verbose_option
+def demo(
+    articles: int,
+    seed: int,
+    db_path: str,
+    port: int,
+    serve: bool,
+    truth: str | None,
+    log_path: str | None,
+    verbose: bool,
+) -> None:
+    """Serve the bundled demo news site on 127.0.0.1, crawl it, and print the run's report.
+
+    Example:
+
+        gleaner demo --db demo.duckdb
+    """
+    from crawler.demo import DemoServer, build_site, write_truth
+    from crawler.runner import run_crawl
+
+    site = build_site(articles=articles, seed=seed)
+    try:
+        server = DemoServer(site, port=port, log_path=log_path)
+        server.start()
+    except OSError as exc:
+        raise GleanerError(f"cannot serve on 127.0.0.1:{port} ({exc}); try --port 0") from None
+    try:
+        if truth:
+            write_truth(site, server.url, truth)
+        if serve:
+            console.out(f"serving {server.url} (Ctrl-C stops)")
+            _wait_for_interrupt()
+            return
+        config = demo_site_config(server.url)
+        run_ids = run_crawl([config], db_path, **_crawl_overrides(verbose))
+    finally:
+        server.stop()
+    _print_reports(db_path, run_ids)
+
+
+def _wait_for_interrupt() -> None:
+    import signal
+    import threading
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

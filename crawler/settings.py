@@ -1,0 +1,54 @@
+"""Scrapy settings for gleaner. Our own keys are ``GLEANER_*``; each is documented in README.md.
+
+A site's own settings (delay, concurrency, User-Agent, page limit, size limit) come from its entry
+in the sites file and are applied by ``NewsSpider.from_crawler``.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "gleaner"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Politeness: obey robots.txt, identify ourselves, adapt to the server's speed.
+ROBOTSTXT_OBEY = True
+USER_AGENT = "gleaner/0.1 (news archive crawler; respects robots.txt)"
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+
+# Limits: every fetch is bounded in size and time; failures are retried a bounded number of times.
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+
+# The item pipelines: validate, then load into the warehouse in batches.
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.load.WarehousePipeline": 800,
+}
+
+# Extensions: the run's row in the warehouse, and progress on the terminal.
+EXTENSIONS = {
+    "crawler.extensions.RunRecorder": 100,
+    "crawler.progress.CrawlProgress": 200,
+}
+
+# Article extraction needs asyncio; Scrapy's default reactor provides it.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# gleaner's own settings.
+GLEANER_DB = "gleaner.duckdb"  # warehouse file; the CLI uses --db, then $GLEANER_DB
+GLEANER_SITES_FILE = None  # sites file; None: $GLEANER_SITES, then ./sites.toml
+GLEANER_RUN_ID = None  # run id; None: a new one for each crawl
+GLEANER_BATCH_SIZE = 500  # rows buffered before one warehouse transaction
+GLEANER_FLUSH_SECONDS = 30.0  # longest wait before buffered rows are committed
+GLEANER_EXTRACT_WORKERS = None  # extraction processes; None: one per core, 0: a thread instead
+GLEANER_PROGRESS = False  # show a live progress line on stderr

@@ -1,0 +1,143 @@
+"""URL keys: the canonical form of an article URL that dedupe compares, and the form requested.
+
+Pure functions, no I/O. ``url_key`` folds the variants one article URL appears under: tracking
+parameters, fragments, session ids, default ports, host case, dot segments, percent-encoding and
+query-order variants, and trailing slashes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+#: Query parameters that only track the reader or the campaign; they never change the page.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "twclid",
+        "ttclid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wickedid",
+        "rb_clickid",
+        "s_cid",
+        "ncid",
+        "cmpid",
+        "ocid",
+        "ref_src",
+        "ref_url",
+        "utm",
+        "at_medium",
+        "at_campaign",
+    }
+)
+#: Query parameters that carry a session id.
+SESSION_PARAMS = frozenset({"sid", "sessionid", "session_id", "phpsessid", "jsessionid", "sessid"})
+
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "piwik_", "matomo_", "hsa_")
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_SCHEMES = ("http", "https")
+
+
+def _is_noise(name: str) -> bool:
+    lowered = name.lower()
+    return (
+        lowered in TRACKING_PARAMS
+        or lowered in SESSION_PARAMS
+        or lowered.startswith(_TRACKING_PREFIXES)
+    )
+
+
+def _clean_query(query: str) -> str:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _is_noise(k)]
+    return query if len(kept) == len(pairs) else urlencode(kept)
+
+
+def _clean_path(path: str) -> str:
+    path = _PATH_SESSION.sub("", path)
+    if not path:
+        return "/"
+    trailing = path.endswith("/")
+    normalized = posixpath.normpath(path)
+    if normalized.startswith("//"):
+        normalized = "/" + normalized.lstrip("/")
+    if trailing and normalized != "/":
+        normalized += "/"
+    return normalized
+
+
+def _netloc(scheme: str, host: str, port: int | None) -> str:
+    host = host.lower().rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if port is None or port == _DEFAULT_PORTS.get(scheme):
+        return host
+    return f"{host}:{port}"
+
+
+def request_url(url: str) -> str:
+    """The URL to request for a link: tracking and session parameters and the fragment removed.
+
+    Everything else stays as the site wrote it, so the server sees the URL it published.
+    """
+    parts = urlsplit(url.strip())
+    path = _PATH_SESSION.sub("", parts.path) or "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, _clean_query(parts.query), ""))
+
+
+def url_key(url: str) -> str:
+    """Canonical key of an http(s) URL: equal keys mean the same page.
+
+    >>> url_key("HTTP://Example.com:80/a/./b/?utm_source=x&b=2&a=1#top")
+    'http://example.com/a/b?a=1&b=2'
+
+    Raises:
+        ValueError: ``url`` is not an absolute http(s) URL.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in _SCHEMES or not parts.hostname:
+        raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"bad port in URL: {url!r}") from None
+    netloc = _netloc(scheme, parts.hostname, port)
+    path = _clean_path(parts.path)
+    if path != "/":
+        path = path.rstrip("/")
+    cleaned = urlunsplit((scheme, netloc, path, _clean_query(parts.query), ""))
+    return canonicalize_url(cleaned, keep_fragments=False)
+
+
+def host_of(url: str) -> str:
+    """Lower-case host name of ``url`` ('' when it has none)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def in_domains(url: str, domains: tuple[str, ...] | list[str]) -> bool:
+    """Whether ``url`` is an http(s) URL on one of ``domains`` or their subdomains."""
+    parts = urlsplit(url)
+    if parts.scheme not in _SCHEMES:
+        return False
+    host = (parts.hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)

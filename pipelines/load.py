@@ -1,0 +1,182 @@
+"""Loading: buffer validated rows and commit them to the warehouse in batches.
+
+One DuckDB transaction per batch (``warehouse.writer.write_batch``), run in a worker thread so
+downloads go on meanwhile; the warehouse is open for writing only while a batch commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import signals
+from warehouse.writer import write_batch
+
+from crawler.items import SightingItem
+from pipelines.models import Article, Reject
+from warehouse.rows import ArticleRow, Batch, FetchRow, RejectRow, SightingRow
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSettings:
+    """The loader's settings, read once from the crawler."""
+
+    db_path: str
+    """Warehouse file (``GLEANER_DB``)."""
+    run_id: str
+    """The run these rows belong to (``GLEANER_RUN_ID``, set by the spider)."""
+    batch_size: int
+    """Rows buffered before a commit (``GLEANER_BATCH_SIZE``)."""
+    flush_seconds: float
+    """Longest time rows wait before a commit (``GLEANER_FLUSH_SECONDS``)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LoadSettings:
+        """Read the ``GLEANER_*`` load settings."""
+        s = crawler.settings
+        return cls(
+            db_path=str(s["GLEANER_DB"]),
+            run_id=str(s["GLEANER_RUN_ID"]),
+            batch_size=s.getint("GLEANER_BATCH_SIZE", 500),
+            flush_seconds=s.getfloat("GLEANER_FLUSH_SECONDS", 30.0),
+        )
+
+
+def article_row(article: Article) -> ArticleRow:
+    """The warehouse row of a validated article."""
+    return ArticleRow(
+        site=article.site,
+        url=article.url,
+        url_key=article.url_key,
+        fetched_url=article.fetched_url,
+        title=article.title,
+        text=article.text,
+        content_key=article.content_key,
+        fetched_at=article.fetched_at,
+        authors=article.authors,
+        published_at=article.published_at,
+        published_source=article.published_source,
+        modified_at=article.modified_at,
+        language=article.language,
+        tags=article.tags,
+    )
+
+
+def reject_row(reject: Reject) -> RejectRow:
+    """The warehouse row of a reject."""
+    return RejectRow(
+        site=reject.site,
+        url=reject.url,
+        reason=reject.reason,
+        fetched_at=reject.fetched_at,
+        detail=reject.detail,
+        http_status=reject.http_status,
+    )
+
+
+def sighting_row(item: SightingItem) -> SightingRow:
+    """The warehouse row of a sighting."""
+    return SightingRow(
+        site=item.site,
+        listing_url=item.listing_url,
+        article_url=item.article_url,
+        url_key=item.url_key,
+        position=item.position,
+        seen_at=item.seen_at,
+        tag=item.tag,
+        headline=item.headline,
+        teaser=item.teaser,
+        listed_at=item.listed_at,
+    )
+
+
+def fetch_row(site: str, response: Response, request: Request) -> FetchRow:
+    """The warehouse row of one HTTP response."""
+    role = request.meta.get("gleaner_role") or (
+        "robots" if response.url.endswith("/robots.txt") else "other"
+    )
+    headers = response.headers
+
+    def header(name: bytes) -> str | None:
+        value = headers.get(name)
+        return value.decode("latin-1") if value else None
+
+    return FetchRow(
+        site=site,
+        url=response.url,
+        role=role,
+        status=response.status,
+        fetched_at=datetime.now(UTC),
+        bytes=len(response.body),
+        elapsed_s=request.meta.get("download_latency"),
+        etag=header(b"ETag"),
+        last_modified=header(b"Last-Modified"),
+    )
+
+
+class WarehousePipeline:
+    """Scrapy pipeline: buffers articles, rejects, sightings and fetches; commits them in batches."""
+
+    def __init__(self, settings: LoadSettings, site: str, stats: StatsCollector) -> None:
+        self.settings = settings
+        self.site = site
+        self.stats = stats
+        self._batch = Batch(run_id=settings.run_id)
+        self._last_flush = time.monotonic()
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Wire settings, stats and the ``response_received`` signal (every fetch is recorded)."""
+        assert crawler.stats is not None
+        pipeline = cls(
+            LoadSettings.from_crawler(crawler), crawler.settings["GLEANER_SITE"].name, crawler.stats
+        )
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        return pipeline
+
+    def response_received(self, response: Response, request: Request, **_: Any) -> None:
+        """Record a fetch row for every response, robots.txt included."""
+        self._batch.fetches.append(fetch_row(self.site, response, request))
+
+    async def process_item(self, item: Any) -> Any:
+        """Buffer one item; commit the buffer when it is full or old."""
+        if isinstance(item, Article):
+            self._batch.articles.append(article_row(item))
+        elif isinstance(item, Reject):
+            self._batch.rejects.append(reject_row(item))
+            self.stats.inc_value(f"gleaner/rejects/{item.reason}")
+        elif isinstance(item, SightingItem):
+            self._batch.sightings.append(sighting_row(item))
+        else:
+            return item
+        full = len(self._batch) >= self.settings.batch_size
+        if full or time.monotonic() - self._last_flush >= self.settings.flush_seconds:
+            await self.flush()
+        return item
+
+    async def flush(self) -> None:
+        """Commit what is buffered as one transaction, off the reactor thread."""
+        async with self._lock:
+            batch, self._batch = self._batch, Batch(run_id=self.settings.run_id)
+            self._last_flush = time.monotonic()
+            if not len(batch):
+                return
+            result = await asyncio.to_thread(write_batch, self.settings.db_path, batch)
+            for decision, count in result.counts.items():
+                self.stats.inc_value(f"gleaner/decisions/{decision}", count)
+            self.stats.inc_value("gleaner/load/batches")
+            self.stats.inc_value("gleaner/load/rows", len(batch))
+
+    async def close_spider(self) -> None:
+        """Commit the rest."""
+        await self.flush()

@@ -1,0 +1,114 @@
+"""Validation: an :class:`~crawler.items.ArticleItem` becomes an Article or a Reject, never nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Self
+
+from pydantic import ValidationError
+
+from crawler.items import ArticleItem, RejectItem
+from crawler.urls import in_domains, url_key
+from pipelines.keys import content_key
+from pipelines.models import Article, Reject
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.sites import SiteConfig
+
+#: How far past the fetch time a publication date may lie before it is ``bad_date``.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def article_url(item: ArticleItem, site: SiteConfig) -> str:
+    """The URL an article is known by: its canonical URL when that is an article on the same site."""
+    canonical = item.extracted.canonical_url
+    if canonical and in_domains(canonical, site.allowed_domains) and site.is_article(canonical):
+        return canonical
+    return item.fetched_url
+
+
+def validate(item: ArticleItem, site: SiteConfig) -> Article | Reject:
+    """Validate one extracted page.
+
+    Args:
+        item: the page and its extraction.
+        site: its site, for the minimum text length and the domains a canonical URL may name.
+
+    Returns:
+        The article, or a reject with the first reason that applies.
+    """
+    found = item.extracted
+
+    def reject(reason: str, detail: str) -> Reject:
+        return Reject(
+            site=item.site,
+            url=item.fetched_url,
+            reason=reason,  # type: ignore[arg-type]
+            fetched_at=item.fetched_at,
+            detail=detail,
+            http_status=item.http_status,
+        )
+
+    if not found.title or not found.title.strip():
+        return reject("no_title", "no title found on the page")
+    if len(found.text.strip()) < site.min_text_chars:
+        return reject(
+            "too_short",
+            f"{len(found.text.strip())} characters of text, fewer than {site.min_text_chars}",
+        )
+    if found.published_at and found.published_at > item.fetched_at + FUTURE_SLACK:
+        return reject("bad_date", f"published_at {found.published_at.isoformat()} is in the future")
+    url = article_url(item, site)
+    try:
+        return Article(
+            site=item.site,
+            url=url,
+            url_key=url_key(url),
+            fetched_url=item.fetched_url,
+            title=found.title,
+            text=found.text,
+            content_key=content_key(found.text),
+            fetched_at=item.fetched_at,
+            authors=found.authors,
+            published_at=found.published_at,
+            published_source=found.published_source,
+            modified_at=found.modified_at,
+            language=found.language,
+            tags=found.tags,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return reject("invalid", f"{where}: {first['msg']}")
+    except ValueError as exc:  # url_key refuses the URL
+        return reject("bad_url", str(exc))
+
+
+class ValidatePipeline:
+    """Scrapy pipeline: ``ArticleItem`` in, ``Article`` or ``Reject`` out; ``RejectItem`` typed."""
+
+    def __init__(self, site: SiteConfig) -> None:
+        self.site = site
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Bind to the site of the crawler's spider."""
+        site: SiteConfig = crawler.settings["GLEANER_SITE"]
+        return cls(site)
+
+    def process_item(self, item: Any) -> Any:
+        """Validate articles; pass everything else through (rejects as :class:`Reject`)."""
+        if isinstance(item, ArticleItem):
+            return validate(item, self.site)
+        if isinstance(item, RejectItem):
+            return Reject(
+                site=item.site,
+                url=item.url,
+                reason=item.reason,  # type: ignore[arg-type]
+                fetched_at=item.fetched_at,
+                detail=item.detail,
+                http_status=item.http_status,
+            )
+        return item
