@@ -1,0 +1,71 @@
+"""Validation: an extracted page becomes an Article, or a Reject whose reason says why."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from crawler.extract import ExtractedArticle
+from crawler.items import ArticleItem
+from crawler.sites import SiteConfig
+from pipelines.keys import content_key
+from pipelines.models import Article, Reject
+from pipelines.validate import validate
+
+SITE = SiteConfig(name="daily", start_urls=("http://daily.test/",), min_text_chars=50)
+NOW = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)
+URL = "http://daily.test/news/2025/11/19/a-story-worth-reading.html"
+TEXT = "A paragraph long enough to count as an article body.\n\nAnd a second one."
+
+
+def item(**found: object) -> ArticleItem:
+    fields: dict[str, object] = {"url": URL, "title": "A story", "text": TEXT}
+    fields.update(found)
+    return ArticleItem(
+        site="daily", fetched_url=URL, fetched_at=NOW, extracted=ExtractedArticle(**fields)
+    )
+
+
+def test_a_good_page_is_an_article() -> None:
+    published = datetime(2025, 11, 19, 8, 30, tzinfo=UTC)
+    result = validate(item(authors=("Jane Doe",), published_at=published), SITE)
+    assert isinstance(result, Article)
+    assert result.url == URL
+    assert result.url_key == URL
+    assert result.content_key == content_key(TEXT)
+    assert result.published_at == published
+    with pytest.raises(ValueError, match="frozen"):
+        result.title = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("found", "reason"),
+    [
+        ({"title": None}, "no_title"),
+        ({"title": "   "}, "no_title"),
+        ({"text": ""}, "too_short"),
+        ({"text": "Too short."}, "too_short"),
+        ({"published_at": NOW + timedelta(days=3)}, "bad_date"),
+    ],
+)
+def test_bad_pages_are_rejects_with_a_reason(found: dict[str, object], reason: str) -> None:
+    result = validate(item(**found), SITE)
+    assert isinstance(result, Reject)
+    assert result.reason == reason
+    assert result.url == URL
+    assert result.detail
+
+
+def test_canonical_url_is_trusted_only_for_an_article_on_the_site() -> None:
+    canonical = "http://daily.test/news/2025/11/19/the-original-story-page.html"
+    assert validate(item(canonical_url=canonical), SITE).url == canonical  # type: ignore[union-attr]
+    for untrusted in ("http://other.test/news/2025/11/19/the-original.html", "http://daily.test/"):
+        result = validate(item(canonical_url=untrusted), SITE)
+        assert isinstance(result, Article)
+        assert result.url == URL
+
+
+def test_content_key_ignores_typography() -> None:
+    assert content_key("It’s “here” — now") == content_key('it\'s "here" - now')
+    assert content_key("one text") != content_key("another text")
