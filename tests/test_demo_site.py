@@ -1,12 +1,20 @@
-"""The demo site: determinism, ground truth, listings and the extraction traps it sets."""
+"""The demo site: determinism, ground truth, HTTP behaviour and the extraction traps it sets."""
 
 from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+import urllib.error
+import urllib.request
+import urllib.robotparser
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from email.message import Message
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -19,12 +27,14 @@ from crawler.demo import (
     BOILERPLATE_PHRASES,
     SHARE_LABELS,
     SITE_NAME,
+    DemoServer,
     DemoSite,
     build_site,
     write_truth,
 )
 
 BASE = "http://127.0.0.1:8000/"
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 only
 _DATE_TEXT = re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$")
 _UTC_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
 
@@ -391,3 +401,182 @@ def test_trafilatura_falls_into_the_traps(site: DemoSite, truth: list[dict[str, 
         assert caption.replace("’", "\\'") in text
         assert record["tags"][0] + record["title"] in text
         assert text != record["text"]
+
+
+# --- the HTTP server and the command line -----------------------------------------------------
+
+
+def fetch(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> Any:
+    """(status, headers, body) of one request; error statuses are answers, not exceptions."""
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with _OPENER.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers, error.read()
+
+
+def charset(headers: Message) -> str:
+    return headers.get_content_charset() or "utf-8"
+
+
+@pytest.fixture(scope="module")
+def log_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo") / "requests.log"
+
+
+@pytest.fixture(scope="module")
+def server(site: DemoSite, log_file: Path) -> Iterator[DemoServer]:
+    with DemoServer(site, log_path=log_file) as running:
+        yield running
+
+
+def test_every_truth_article_is_served_with_its_title(site: DemoSite, server: DemoServer) -> None:
+    for record in site.truth(server.url):
+        status, headers, body = fetch(record["url"])
+        assert status == 200, record["url"]
+        assert headers["Content-Type"].startswith("text/html")
+        assert int(headers["Content-Length"]) == len(body)
+        assert headers["ETag"]
+        assert headers["Last-Modified"]
+        assert record["title"] in body.decode(charset(headers))
+
+
+def test_special_paths_answer_as_specified(site: DemoSite, server: DemoServer) -> None:
+    status, headers, body = fetch(urljoin(server.url, site.not_found_path))
+    assert status == 404
+    assert b"<html" in body
+    assert headers["Content-Type"].startswith("text/html")
+    status, _, body = fetch(urljoin(server.url, site.server_error_path))
+    assert status == 500
+    assert b"<html" in body
+    assert fetch(urljoin(server.url, "/no/such/page.html"))[0] == 404
+    for path in (
+        site.no_body_path,
+        site.syndicated_path,
+        site.republished_path,
+        site.tracking_variant_path,
+    ):
+        assert fetch(urljoin(server.url, path))[0] == 200, path
+
+
+def test_tracking_query_is_ignored_for_routing(site: DemoSite, server: DemoServer) -> None:
+    clean = urlsplit(site.tracking_variant_path).path
+    assert urlsplit(site.tracking_variant_path).query.startswith("utm_source=")
+    assert (
+        fetch(urljoin(server.url, site.tracking_variant_path))[2]
+        == fetch(urljoin(server.url, clean))[2]
+    )
+
+
+def test_legacy_page_is_served_as_windows_1252(site: DemoSite, server: DemoServer) -> None:
+    status, headers, body = fetch(urljoin(server.url, site.legacy_encoding_path))
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=windows-1252"
+    record = by_url(site.truth(server.url), urljoin(server.url, site.legacy_encoding_path))
+    html = body.decode(charset(headers))
+    assert all(p in html for p in record["text"].split("\n\n"))
+
+
+def test_robots_txt_disallows_members(site: DemoSite, server: DemoServer) -> None:
+    status, headers, body = fetch(urljoin(server.url, "robots.txt"))
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/plain")
+    parser = urllib.robotparser.RobotFileParser()
+    parser.parse(body.decode().splitlines())
+    assert site.disallowed_prefix == "/members/"
+    assert not parser.can_fetch("gleaner", urljoin(server.url, site.members_paths[0]))
+    assert not parser.can_fetch("gleaner", urljoin(server.url, "/members/"))
+    assert parser.can_fetch("gleaner", urljoin(server.url, site.no_body_path))
+    assert all(fetch(urljoin(server.url, p))[0] == 200 for p in site.members_paths)
+
+
+def test_request_log_records_each_request(
+    site: DemoSite, server: DemoServer, log_file: Path
+) -> None:
+    before = len(server.requests)
+    fetch(urljoin(server.url, site.tracking_variant_path))
+    fetch(urljoin(server.url, site.server_error_path))
+    fetch(urljoin(server.url, "robots.txt"), method="HEAD")
+    expected = [
+        ("GET", site.tracking_variant_path, 200),
+        ("GET", site.server_error_path, 500),
+        ("HEAD", "/robots.txt", 200),
+    ]
+    assert server.requests[before:] == expected
+    lines = log_file.read_text(encoding="utf-8").splitlines()
+    assert lines[-3:] == [f"{m} {p} {s}" for m, p, s in expected]
+    assert len(lines) == len(server.requests)
+
+
+def test_concurrent_requests_are_all_recorded(
+    site: DemoSite, server: DemoServer, log_file: Path
+) -> None:
+    paths = [urlsplit(r["url"]).path for r in site.truth(server.url)] * 3
+    before = len(server.requests)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda p: fetch(urljoin(server.url, p))[0], paths))
+    assert statuses == [200] * len(paths)
+    recorded = server.requests[before:]
+    assert sorted(recorded) == sorted(("GET", p, 200) for p in paths)
+    assert len(log_file.read_text(encoding="utf-8").splitlines()) == len(server.requests)
+
+
+def test_conditional_requests_get_304(site: DemoSite, server: DemoServer) -> None:
+    truth = site.truth(server.url)
+    url = truth[0]["url"]
+    status, headers, body = fetch(url)
+    assert status == 200
+    assert body
+    etag, modified = headers["ETag"], headers["Last-Modified"]
+    status, headers, body = fetch(url, {"If-None-Match": etag})
+    assert (status, body) == (304, b"")
+    assert headers["ETag"] == etag
+    assert fetch(url, {"If-None-Match": '"other"'})[0] == 200
+    assert fetch(url, {"If-Modified-Since": modified})[0] == 304
+    assert fetch(url, {"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"})[0] == 200
+    published = datetime.fromisoformat(truth[0]["published_at"])
+    assert modified == published.strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
+def test_crawling_the_server_finds_the_truth(site: DemoSite, server: DemoServer) -> None:
+    truth = site.truth(server.url)
+    listings = crawl_listings(lambda url: fetch(url)[2], server.url)
+    dead = check_sightings(site, listings, truth)
+    statuses = {path: fetch(urljoin(server.url, path))[0] for path in dead}
+    assert statuses == {
+        site.no_body_path: 200,
+        site.not_found_path: 404,
+        site.server_error_path: 500,
+        site.members_paths[0]: 200,
+    }
+
+
+def test_command_line_serves_writes_truth_and_stops_cleanly(tmp_path: Path) -> None:
+    truth_file, log = tmp_path / "truth.jsonl", tmp_path / "requests.log"
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        cmd = [sys.executable, "-m", "crawler.demo", "--articles", "25", "--seed", "2"]
+        cmd += ["--truth", str(truth_file), "--log", str(log)]
+        with subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ) as proc:
+            try:
+                assert proc.stdout is not None
+                assert proc.stderr is not None
+                line = proc.stdout.readline()
+                match = re.fullmatch(r"serving (http://127\.0\.0\.1:(\d+)/)\n", line)
+                assert match, line
+                url = match.group(1)
+                lines = truth_file.read_text(encoding="utf-8").splitlines()
+                assert len(lines) == 25
+                assert [json.loads(x) for x in lines] == build_site(25, seed=2).truth(url)
+                assert fetch(url)[0] == 200
+                proc.send_signal(stop_signal)
+                assert proc.wait(timeout=10) == 0
+                assert proc.stdout.read() == ""
+                assert proc.stderr.read() == ""
+                assert log.read_text(encoding="utf-8") == "GET / 200\n"
+            finally:
+                if proc.poll() is None:
+                    proc.kill()

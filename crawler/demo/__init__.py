@@ -1,8 +1,9 @@
-"""The bundled demo news site: a seeded generator of pages and their ground truth."""
+"""The bundled demo news site: a seeded generator, its ground truth and a local HTTP server."""
 
 from __future__ import annotations
 
 from crawler.demo.generator import build_site
+from crawler.demo.server import DemoServer
 from crawler.demo.site import (
     BOILERPLATE_PHRASES,
     SHARE_LABELS,
@@ -16,6 +17,7 @@ __all__ = [
     "BOILERPLATE_PHRASES",
     "SHARE_LABELS",
     "SITE_NAME",
+    "DemoServer",
     "DemoSite",
     "Page",
     "build_site",
