@@ -149,6 +149,8 @@ def build_site(articles: int = 60, seed: int = 7) -> DemoSite:
         r_upd += 1
         if r_upd >= n_base:
             raise ValueError("no article is old enough to be re-published")
+    if ages[r_synd] < 7 * 3600:
+        raise ValueError("the syndicated article is too recent to be copied six hours later")
 
     base: list[Story] = []
     for rank, age in enumerate(ages):
