@@ -28,7 +28,9 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         ("Run ", "bold"),
         (report["run_id"], "bold cyan"),
         f"  {', '.join(report['sites'])}  {report['status']}",
-        f" ({report['finish_reason']})" if report.get("finish_reason") else "",
+        f" ({report['finish_reason']})"
+        if report.get("finish_reason") not in (None, report["status"])
+        else "",
     )
     console.print(head)
     console.print(Text(f"started {report['started_at']}  finished {report['finished_at'] or '-'}"))

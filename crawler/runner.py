@@ -40,7 +40,7 @@ def run_crawl(
         The run ids, in the order of ``sites``.
     """
     settings = crawl_settings(db_path, **overrides)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers = []
     for site in sites:
         if max_pages is not None:
