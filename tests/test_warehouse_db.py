@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING
 import duckdb
 import pytest
 
-from tests.warehouse_factories import T0, query
+from tests.warehouse_factories import T0, article, query
 from warehouse.db import connect, default_path, lock_holder, write_session
 from warehouse.errors import WarehouseError, WarehouseLockedError, WarehouseMissingError
 from warehouse.migrations import MIGRATIONS, Migration, applied_versions, apply_migrations
+from warehouse.rows import Batch
+from warehouse.runs import finish_run, start_run
+from warehouse.writer import write_batch
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -228,8 +231,11 @@ def test_open_succeeds_once_the_holder_exits(db: Path, holder: subprocess.Popen[
 
 
 def test_writes_release_the_lock(db: Path) -> None:
-    with write_session(db) as conn:
-        conn.execute(INSERT_RUN, [T0])
+    start_run(db, "r1", ["example"], {})
+    assert can_open_from_another_process(db)
+    write_batch(db, Batch("r1", articles=[article("https://example.test/a/1")]))
+    assert can_open_from_another_process(db)
+    finish_run(db, "r1", "finished", "done", {})
     assert can_open_from_another_process(db)
 
 
