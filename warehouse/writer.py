@@ -42,6 +42,7 @@ def write_batch(
     Articles are deduplicated against the warehouse and against each other (see
     :func:`warehouse.dedupe.plan_batch`); every article and reject gets a ``decisions`` row;
     sightings, rejects and fetches are inserted as they are. On any error nothing is written.
+    An empty batch returns at once without opening the warehouse.
 
     Args:
         path: The warehouse file.
