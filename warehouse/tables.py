@@ -1,0 +1,249 @@
+"""Arrow schemas of the columns the writer inserts, and builders from plain rows to Arrow tables."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from warehouse.dedupe import as_utc
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from datetime import datetime
+
+    from warehouse.dedupe import Decision, Plan
+    from warehouse.rows import FetchRow, RejectRow, SightingRow
+
+_TS = pa.timestamp("us", tz="UTC")
+_STR = pa.string()
+_TEXT = pa.large_string()
+_LIST = pa.list_(pa.string())
+
+NEW_ARTICLES = pa.schema(
+    [
+        ("article_id", pa.int64()),
+        ("site", _STR),
+        ("url", _STR),
+        ("url_key", _STR),
+        ("fetched_url", _STR),
+        ("title", _STR),
+        ("text", _TEXT),
+        ("authors", _LIST),
+        ("published_at", _TS),
+        ("published_source", _STR),
+        ("modified_at", _TS),
+        ("language", _STR),
+        ("tags", _LIST),
+        ("content_key", _STR),
+        ("first_seen_run", _STR),
+        ("last_seen_run", _STR),
+        ("version_count", pa.int32()),
+        ("first_seen_at", _TS),
+        ("last_seen_at", _TS),
+    ]
+)
+"""Columns of a new ``articles`` row (``fingerprint`` stays NULL)."""
+
+UPDATED_ARTICLES = pa.schema(
+    [
+        NEW_ARTICLES.field(name)
+        for name in (
+            "article_id",
+            "fetched_url",
+            "title",
+            "text",
+            "authors",
+            "published_at",
+            "published_source",
+            "modified_at",
+            "language",
+            "tags",
+            "content_key",
+            "version_count",
+            "last_seen_run",
+            "last_seen_at",
+        )
+    ]
+)
+"""Columns an ``updated`` decision rewrites (``article_id`` is the key)."""
+
+SEEN_ARTICLES = pa.schema(
+    [NEW_ARTICLES.field(name) for name in ("article_id", "last_seen_run", "last_seen_at")]
+)
+"""Columns an ``unchanged`` decision bumps (``article_id`` is the key)."""
+
+ARTICLE_VERSIONS = pa.schema(
+    [
+        ("article_id", pa.int64()),
+        ("version", pa.int32()),
+        ("run_id", _STR),
+        ("fetched_at", _TS),
+        ("title", _STR),
+        ("text", _TEXT),
+        ("content_key", _STR),
+    ]
+)
+
+DECISIONS = pa.schema(
+    [
+        ("run_id", _STR),
+        ("site", _STR),
+        ("url", _STR),
+        ("url_key", _STR),
+        ("decision", _STR),
+        ("article_id", pa.int64()),
+        ("matched_article_id", pa.int64()),
+        ("similarity", pa.float64()),
+        ("reason", _STR),
+        ("decided_at", _TS),
+    ]
+)
+
+SIGHTINGS = pa.schema(
+    [
+        ("run_id", _STR),
+        ("site", _STR),
+        ("listing_url", _STR),
+        ("article_url", _STR),
+        ("url_key", _STR),
+        ("position", pa.int32()),
+        ("seen_at", _TS),
+        ("tag", _STR),
+        ("headline", _STR),
+        ("teaser", _STR),
+        ("listed_at", _TS),
+    ]
+)
+
+REJECTS = pa.schema(
+    [
+        ("run_id", _STR),
+        ("site", _STR),
+        ("url", _STR),
+        ("reason", _STR),
+        ("fetched_at", _TS),
+        ("detail", _STR),
+        ("http_status", pa.int32()),
+    ]
+)
+
+FETCHES = pa.schema(
+    [
+        ("run_id", _STR),
+        ("site", _STR),
+        ("url", _STR),
+        ("role", _STR),
+        ("status", pa.int32()),
+        ("fetched_at", _TS),
+        ("bytes", pa.int64()),
+        ("elapsed_s", pa.float64()),
+        ("etag", _STR),
+        ("last_modified", _STR),
+    ]
+)
+
+
+def build(
+    schema: pa.Schema,
+    records: Sequence[object],
+    given: Mapping[str, Sequence[object]] | None = None,
+) -> pa.Table:
+    """Build an Arrow table column by column from row objects.
+
+    Args:
+        schema: The columns to build, named as the warehouse table's columns.
+        records: Row objects; a column not in ``given`` is read as the attribute of that name.
+        given: Values for some columns, one per record, taking precedence over attributes.
+
+    Returns:
+        A table with ``schema``; timestamps are converted to UTC, naive ones read as UTC, and
+        tuples become lists.
+    """
+    given = given or {}
+    columns = []
+    for column in schema:
+        values: Sequence[object]
+        if column.name in given:
+            values = given[column.name]
+        else:
+            values = [getattr(record, column.name) for record in records]
+        if pa.types.is_timestamp(column.type):
+            values = [None if v is None else as_utc(v) for v in values]  # type: ignore[arg-type]
+        elif pa.types.is_list(column.type):
+            values = [None if v is None else list(v) for v in values]  # type: ignore[call-overload]
+        columns.append(pa.array(values, type=column.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def plan_tables(run_id: str, plan: Plan) -> dict[str, pa.Table]:
+    """Build the article-side tables a dedupe plan writes.
+
+    Args:
+        run_id: The run the batch belongs to.
+        plan: The batch's dedupe plan.
+
+    Returns:
+        ``new_articles``, ``updated_articles``, ``seen_articles`` and ``article_versions``.
+    """
+    new_rows = [row for _, row in plan.new]
+    new_ids = [article_id for article_id, _ in plan.new]
+    n_new = len(new_rows)
+    upd_rows = [row for _, _, row in plan.updated]
+    upd_versions = [version for _, version, _ in plan.updated]
+    seen_rows = [row for _, row in plan.unchanged]
+    return {
+        "new_articles": build(
+            NEW_ARTICLES,
+            new_rows,
+            {
+                "article_id": new_ids,
+                "first_seen_run": [run_id] * n_new,
+                "last_seen_run": [run_id] * n_new,
+                "version_count": [1] * n_new,
+                "first_seen_at": [row.fetched_at for row in new_rows],
+                "last_seen_at": [row.fetched_at for row in new_rows],
+            },
+        ),
+        "updated_articles": build(
+            UPDATED_ARTICLES,
+            upd_rows,
+            {
+                "article_id": [article_id for article_id, _, _ in plan.updated],
+                "version_count": upd_versions,
+                "last_seen_run": [run_id] * len(upd_rows),
+                "last_seen_at": [row.fetched_at for row in upd_rows],
+            },
+        ),
+        "seen_articles": build(
+            SEEN_ARTICLES,
+            seen_rows,
+            {
+                "article_id": [article_id for article_id, _ in plan.unchanged],
+                "last_seen_run": [run_id] * len(seen_rows),
+                "last_seen_at": [row.fetched_at for row in seen_rows],
+            },
+        ),
+        "article_versions": build(
+            ARTICLE_VERSIONS,
+            new_rows + upd_rows,
+            {
+                "article_id": new_ids + [article_id for article_id, _, _ in plan.updated],
+                "version": [1] * n_new + upd_versions,
+                "run_id": [run_id] * (n_new + len(upd_rows)),
+            },
+        ),
+    }
+
+
+def decisions_table(run_id: str, decisions: Sequence[Decision], decided_at: datetime) -> pa.Table:
+    """Build the ``decisions`` rows of a batch, all stamped ``decided_at``."""
+    n = len(decisions)
+    return build(DECISIONS, decisions, {"run_id": [run_id] * n, "decided_at": [decided_at] * n})
+
+
+def run_rows_table(
+    schema: pa.Schema, run_id: str, rows: Sequence[SightingRow | RejectRow | FetchRow]
+) -> pa.Table:
+    """Build sightings, rejects or fetches rows as given, with the batch's ``run_id``."""
+    return build(schema, rows, {"run_id": [run_id] * len(rows)})
