@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+import duckdb
 from rich.console import Console
 
 from crawler import __version__
 from crawler.output import FORMATS, dumps, render_rows
 from crawler.sites import SiteConfig, SitesFileError, find_site, load_sites, sites_file_path
+from warehouse.errors import WarehouseError
 
 #: The demo site's port: fixed, because article URLs (and so their keys) include it.
 DEMO_PORT = 8931
@@ -68,9 +70,8 @@ def _crawl_overrides(verbose: bool) -> dict[str, Any]:
 
 
 def _print_reports(db_path: str, run_ids: list[str]) -> None:
-    from warehouse.queries import run_report
-
     from crawler.report_view import print_report
+    from warehouse.queries import run_report
 
     for run_id in run_ids:
         print_report(run_report(db_path, run_id), console)
@@ -213,10 +214,11 @@ def sql(
         query = sys.stdin.read()
     try:
         result = run_user_sql(db_path, query, dict(params), limit=limit)
-    except Exception as exc:
+    except (WarehouseError, duckdb.Error) as exc:
         raise _fail(exc) from None
-    columns, rows = result[0], result[1]
-    render_rows(columns, rows, fmt, console)
+    render_rows(result.columns, result.rows, fmt, console)
+    if result.truncated:
+        errors.out(f"(only the first {limit} rows are shown: raise --limit for more)")
 
 
 @cli.command()
@@ -229,13 +231,12 @@ def runs(db_path: str, as_json: bool) -> None:
 
         gleaner runs --json
     """
-    from warehouse.queries import list_runs
-
     from crawler.report_view import print_runs
+    from warehouse.queries import list_runs
 
     try:
         found = list_runs(db_path)
-    except Exception as exc:
+    except WarehouseError as exc:
         raise _fail(exc) from None
     if as_json:
         console.out(dumps(found), highlight=False)
@@ -256,13 +257,12 @@ def report(run: str, db_path: str, as_json: bool) -> None:
 
         gleaner report latest --json
     """
-    from warehouse.queries import run_report
-
     from crawler.report_view import print_report
+    from warehouse.queries import run_report
 
     try:
         found = run_report(db_path, run)
-    except Exception as exc:
+    except WarehouseError as exc:
         raise _fail(exc) from None
     if as_json:
         console.out(dumps(found), highlight=False)

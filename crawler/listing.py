@@ -70,7 +70,7 @@ def _text(element: HtmlElement) -> str:
 def _main_root(doc: HtmlElement) -> HtmlElement:
     mains = doc.xpath("//main | //*[@role='main']")
     if mains:
-        return mains[0]  # type: ignore[no-any-return]
+        return mains[0]
     body = doc.find("body")
     root = body if body is not None else doc
     for el in root.xpath(" | ".join(f".//{tag}" for tag in _CHROME)):

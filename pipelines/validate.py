@@ -45,7 +45,7 @@ def validate(item: ArticleItem, site: SiteConfig) -> Article | Reject:
         return Reject(
             site=item.site,
             url=item.fetched_url,
-            reason=reason,  # type: ignore[arg-type]
+            reason=reason,
             fetched_at=item.fetched_at,
             detail=detail,
             http_status=item.http_status,
@@ -106,7 +106,7 @@ class ValidatePipeline:
             return Reject(
                 site=item.site,
                 url=item.url,
-                reason=item.reason,  # type: ignore[arg-type]
+                reason=item.reason,
                 fetched_at=item.fetched_at,
                 detail=item.detail,
                 http_status=item.http_status,

@@ -112,7 +112,7 @@ class NewsSpider(scrapy.Spider):
                 f"{role} page answered HTTP {response.status}",
                 response.status,
             )
-        ctype = response.headers.get(b"Content-Type", b"").split(b";")[0].strip().lower()
+        ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
         if (ctype and ctype not in _HTML_TYPES) or not isinstance(response, TextResponse):
             return self._reject(
                 response.url, "not_html", f"Content-Type {ctype.decode('latin-1')}", response.status
