@@ -103,3 +103,4 @@ def served_demo(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        proc.stdout.close()

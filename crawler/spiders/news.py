@@ -62,6 +62,9 @@ class NewsSpider(scrapy.Spider):
             "GLEANER_RUN_ID": run_id,
             "DOWNLOAD_DELAY": site.download_delay,
             "CONCURRENT_REQUESTS_PER_DOMAIN": site.concurrency,
+            # One site per crawler: this also bounds how far past max_pages a crawl runs, since
+            # requests already handed to the downloader still complete after the limit trips.
+            "CONCURRENT_REQUESTS": site.concurrency,
             "DOWNLOAD_MAXSIZE": site.max_page_bytes,
             "DOWNLOAD_WARNSIZE": 0,
             "CLOSESPIDER_PAGECOUNT": site.max_pages or 0,
