@@ -29,3 +29,13 @@ def test_every_gleaner_setting_is_documented() -> None:
     assert keys
     for key in keys:
         assert re.search(rf"`{key}`", README), key
+
+
+def test_demo_urls_in_the_readme_are_served() -> None:
+    from crawler.demo import build_site
+
+    site = build_site()
+    paths = re.findall(r"http://127\.0\.0\.1:8931(/[^\s`\"]*)", README)
+    assert paths
+    for path in paths:
+        assert site.page(path).status == 200, path
