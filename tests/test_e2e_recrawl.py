@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -56,25 +57,14 @@ def test_scrapy_crawl_news_works_too(tmp_path: Path, served_demo: tuple[str, Pat
     db = tmp_path / "w.duckdb"
     scrapy = Path(sys.executable).parent / "scrapy"
     root = Path(__file__).resolve().parent.parent
-    subprocess.run(
+    result = subprocess.run(
         [
-            str(scrapy),
-            "crawl",
-            "news",
-            "-a",
-            "site=local",
-            "-s",
-            f"GLEANER_DB={db}",
-            "-s",
-            f"GLEANER_SITES_FILE={sites}",
-            "-s",
-            "CLOSESPIDER_PAGECOUNT=8",
-            "-s",
-            "LOG_LEVEL=WARNING",
+            str(scrapy), "crawl", "news", "-a", "site=local",
+            "-s", f"GLEANER_DB={db}", "-s", f"GLEANER_SITES_FILE={sites}",
+            "-s", "CLOSESPIDER_PAGECOUNT=8", "-s", "LOG_LEVEL=WARNING", "-s", "GLEANER_PROGRESS=1",
         ],
-        cwd=root,
-        check=True,
-        timeout=300,
-    )
+        cwd=root, check=True, timeout=300, capture_output=True, text=True,
+    )  # fmt: skip
+    assert re.search(r"local: \d+ pages, \d+ items, \d+ rejects", result.stderr)
     assert query(db, "SELECT status FROM runs") == [("finished",)]
     assert query(db, "SELECT count(*) FROM sightings")[0][0] > 0
