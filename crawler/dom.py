@@ -1,0 +1,56 @@
+"""HTML trees: parse a page once, drop a site's unwanted elements, read element text."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from lxml import etree
+from parsel.csstranslator import HTMLTranslator
+from trafilatura.utils import load_html
+
+from crawler.textnorm import normalize_space
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from lxml.html import HtmlElement
+
+
+def parse_html(text: str) -> HtmlElement | None:
+    """The page's tree, parsed as trafilatura parses it (comments dropped); ``None`` if not HTML."""
+    tree: HtmlElement | None = load_html(text)
+    return tree
+
+
+def is_xpath(selector: str) -> bool:
+    """Whether a site selector is XPath (``/``, ``./`` or ``(`` first) rather than CSS."""
+    return selector.startswith(("/", "./", "("))
+
+
+@lru_cache(maxsize=512)
+def compile_selector(selector: str) -> etree.XPath:
+    """A CSS or XPath selector compiled to an XPath, cached across pages."""
+    xpath = selector if is_xpath(selector) else HTMLTranslator().css_to_xpath(selector)
+    return etree.XPath(xpath)
+
+
+def drop_elements(tree: HtmlElement, selectors: Iterable[str]) -> int:
+    """Remove every element a selector matches, keeping the text after it; return the count."""
+    dropped = 0
+    for selector in selectors:
+        for element in compile_selector(selector)(tree):
+            if isinstance(element, etree._Element) and element.getparent() is not None:
+                element.drop_tree()
+                dropped += 1
+    return dropped
+
+
+def element_text(element: HtmlElement) -> str:
+    """An element's text content on one line, whitespace normalized."""
+    return normalize_space(element.text_content())
+
+
+def class_and_id(element: HtmlElement) -> str:
+    """An element's ``class`` and ``id`` attributes, lowercased, for cheap keyword tests."""
+    return f"{element.get('class', '')} {element.get('id', '')}".lower()
