@@ -1,0 +1,125 @@
+"""Title choice: site names stripped, glued tag labels removed, site patterns applied."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.dom import parse_html
+from crawler.metadata import read_page
+from crawler.sites import CleanupRules
+from crawler.textnorm import text_key
+from crawler.titles import TitleResult, choose, find_title, remove_glued_prefix, strip_site_name
+
+URL = "https://demo-daily.test/2025/09/05/at-beijing-parade/"
+TITLE = "At Beijing Parade, Xi and Putin Elevate Kim"
+
+
+def title_of(
+    head: str = "",
+    body: str = "",
+    *,
+    headline: str | None = None,
+    rules: CleanupRules | None = None,
+) -> TitleResult:
+    tree = parse_html(f"<html><head>{head}</head><body>{body}<p>Text.</p></body></html>")
+    assert tree is not None
+    return find_title(tree, read_page(tree), URL, headline=headline, rules=rules)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (f"{TITLE} | The Demo Daily", TITLE),
+        (f"The Demo Daily - {TITLE}", TITLE),
+        (f"{TITLE} – The Demo Daily", TITLE),
+        (f"{TITLE} | World | The Demo Daily", f"{TITLE} | World"),
+        ("Trump - The Interview | Other Paper", "Trump - The Interview | Other Paper"),
+        (TITLE, TITLE),
+    ],
+)
+def test_strip_site_name(raw: str, expected: str) -> None:
+    assert strip_site_name(raw, ["The Demo Daily"]) == expected
+
+
+def test_strip_site_name_when_the_rest_is_another_candidate() -> None:
+    assert strip_site_name(f"{TITLE} :: DD Online", [], [TITLE]) == TITLE
+
+
+def test_title_tag_suffix_stripped_by_the_host_name() -> None:
+    assert title_of(f"<title>{TITLE} | Demo-Daily</title>").title == TITLE
+
+
+def test_glued_prefix_removed_when_the_rest_is_another_candidate() -> None:
+    assert remove_glued_prefix(f"NorthKorea{TITLE}", [TITLE], []) == TITLE
+    assert remove_glued_prefix(f"Exclusive: {TITLE}", [TITLE], []) == f"Exclusive: {TITLE}"
+    long_prefix = "A prefix that is far too long to be a label"
+    assert remove_glued_prefix(f"{long_prefix}{TITLE}", [TITLE], []) == f"{long_prefix}{TITLE}"
+
+
+def test_glued_prefix_removed_when_it_is_a_page_tag() -> None:
+    assert remove_glued_prefix(f"NorthKorea{TITLE}", [], ["NorthKorea"]) == TITLE
+    assert remove_glued_prefix(f"NorthKorea {TITLE}", [TITLE], ["NorthKorea"]) == TITLE
+    assert remove_glued_prefix("Apples are back", [], ["Apple"]) == "Apples are back"
+    assert remove_glued_prefix("USA wins the cup", [], ["US"]) == "USA wins the cup"
+
+
+def test_tag_label_link_inside_the_h1_is_removed() -> None:
+    h1 = f'<h1><a class="tag-label" href="/tag/northkorea/">NorthKorea</a>{TITLE}</h1>'
+    result = title_of(body=h1)
+    assert result.title == TITLE
+    assert text_key(f"NorthKorea{TITLE}") in result.seen
+
+
+def test_h1_label_found_through_tag_links_elsewhere_on_the_page() -> None:
+    body = f'<nav><a href="/tag/northkorea/">NorthKorea</a></nav><h1><span>NorthKorea</span>{TITLE}</h1>'
+    assert title_of(body=body).title == TITLE
+
+
+def test_seed_case_og_and_h1_with_glued_label() -> None:
+    head = f'<title>{TITLE} | The Demo Daily</title><meta property="og:title" content="{TITLE}">'
+    assert title_of(head, f"<h1>NorthKorea{TITLE}</h1>").title == TITLE
+
+
+def test_agreement_beats_order() -> None:
+    head = f'<meta property="og:title" content="Social teaser title"><title>{TITLE} | Paper</title>'
+    assert title_of(head, f"<h1>{TITLE}</h1>").title == TITLE
+
+
+def test_logo_h1_is_not_the_title() -> None:
+    head = f'<meta property="og:site_name" content="The Demo Daily"><title>{TITLE} | The Demo Daily</title>'
+    body = f'<h1 class="logo">The Demo Daily</h1><h1>{TITLE}</h1>'
+    assert title_of(head, body).title == TITLE
+
+
+def test_listing_headline_is_a_candidate() -> None:
+    assert title_of(headline=f"  {TITLE} ").title == TITLE
+    assert (
+        title_of(f"<title>{TITLE}</title>", "<h1>Something else</h1>", headline=TITLE).title
+        == TITLE
+    )
+
+
+def test_escapes_repaired_in_titles() -> None:
+    assert title_of(body="<h1>North Korea\\'s Party</h1>").title == "North Korea's Party"
+
+
+def test_site_title_patterns() -> None:
+    rules = CleanupRules(
+        title_prefix_patterns=(r"WATCH:\s*",), title_suffix_patterns=(r"\s*\(video\)",)
+    )
+    assert title_of(body=f"<h1>WATCH: {TITLE} (video)</h1>", rules=rules).title == TITLE
+
+
+def test_patterns_that_would_empty_the_title_are_ignored() -> None:
+    rules = CleanupRules(title_suffix_patterns=(".*",))
+    assert title_of(body=f"<h1>{TITLE}</h1>", rules=rules).title == TITLE
+
+
+def test_no_candidate_no_title() -> None:
+    assert title_of().title is None
+
+
+def test_choose() -> None:
+    assert choose([]) is None
+    assert choose(["a b", "c d", "C  D"]) == "c d"
+    assert choose(["first", "second"]) == "first"
