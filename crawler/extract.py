@@ -11,7 +11,20 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
+from crawler.authors import find_authors
+from crawler.body import extract_paragraphs
+from crawler.cleanup import clean_paragraphs
+from crawler.dates import find_dates
+from crawler.decode import decode_html
+from crawler.dom import drop_elements, element_text, parse_html
+from crawler.metadata import find_canonical, find_description, find_language, read_page
+from crawler.prune import prune_furniture
+from crawler.textnorm import normalize_space, repair_escapes
+from crawler.titles import find_title
+
 if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
     from crawler.sites import SiteConfig
 
 
@@ -42,6 +55,8 @@ class ExtractedArticle(BaseModel):
     """Tag or section labels the page itself declares."""
     description: str | None = None
     """The page's summary (meta description), if any."""
+    captions: tuple[str, ...] = ()
+    """Image captions (``<figcaption>``) in page order, which trafilatura leaves out of ``text``."""
 
 
 def extract_article(
@@ -62,4 +77,38 @@ def extract_article(
     Returns:
         The extracted record; ``text`` is empty when no main text was found.
     """
-    raise NotImplementedError
+    tree = parse_html(html if isinstance(html, str) else decode_html(html))
+    if tree is None:
+        fallback = repair_escapes(normalize_space(headline)) if headline else None
+        return ExtractedArticle(url=url, title=fallback or None)
+    rules = site.cleanup if site is not None else None
+    if rules is not None:
+        drop_elements(tree, rules.drop_selectors)
+    # Everything but the body is read first: pruning and trafilatura change the tree.
+    page = read_page(tree)
+    title = find_title(tree, page, url, headline=headline, rules=rules)
+    dates = find_dates(tree, page, url)
+    authors = find_authors(tree, page)
+    captions = _captions(tree)
+    prune_furniture(tree)
+    paragraphs = clean_paragraphs(extract_paragraphs(tree, url), rules, title_keys=title.seen)
+    return ExtractedArticle(
+        url=url,
+        canonical_url=find_canonical(page, url),
+        title=title.title,
+        text="\n\n".join(paragraphs),
+        authors=authors,
+        published_at=dates.published_at,
+        published_source=dates.published_source,
+        modified_at=dates.modified_at,
+        language=find_language(page),
+        tags=tuple(page.tags),
+        description=find_description(page),
+        captions=captions,
+    )
+
+
+def _captions(tree: HtmlElement) -> tuple[str, ...]:
+    """Texts of the page's ``<figcaption>`` elements, escapes repaired, without repeats."""
+    texts = [repair_escapes(element_text(figcaption)) for figcaption in tree.iter("figcaption")]
+    return tuple(dict.fromkeys(t for t in texts if t))
