@@ -32,8 +32,8 @@ AUTHOR_META = (
 
 #: Elements that carry author names: ``rel=author`` links and ``itemprop=author`` markup.
 _MARKUP_XPATH = etree.XPath(
-    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
-    " | //*[@itemprop='author'][not(ancestor::*[@itemprop='author'])]"
+    "//@rel[contains(concat(' ', normalize-space(.), ' '), ' author ')]/parent::a"
+    " | //@itemprop[. = 'author']/parent::*[not(ancestor::*[@itemprop='author'])]"
 )
 
 #: The ``itemprop=name`` inside an author element.
@@ -41,10 +41,9 @@ _NAME_XPATH = etree.XPath(".//*[@itemprop='name']")
 
 #: Elements whose text may be a "By A, B and C" line.
 _BYLINE_XPATH = etree.XPath(
-    "//*[contains(@class, 'byline') or contains(@id, 'byline') or contains(@class, 'author')"
-    " or contains(@id, 'author')"
-    " or contains(@class, 'Byline')][string-length(normalize-space(.)) < 300]"
-    " | //article//p[starts-with(normalize-space(.), 'By ')]"
+    "(//@class[contains(., 'byline') or contains(., 'Byline') or contains(., 'author')]/.."
+    " | //@id[contains(., 'byline') or contains(., 'author')]/.."
+    " | //article//p[starts-with(normalize-space(.), 'By ')])"
     "[string-length(normalize-space(.)) < 300]"
 )
 

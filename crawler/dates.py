@@ -63,10 +63,10 @@ MODIFIED_META = (
 #: ``<time datetime>`` elements, the explicit publication ones first, then the article's.
 _TIME_XPATHS = (
     etree.XPath("//time[@datetime][@itemprop='datePublished' or @pubdate]"),
-    etree.XPath("(//article//time[@datetime])[1]"),
+    etree.XPath("//time[@datetime][ancestor::article]"),
     etree.XPath(
-        "//*[contains(@class, 'byline') or contains(@class, 'meta') or contains(@class, 'date')]"
-        "//time[@datetime]"
+        "//time[@datetime][ancestor::*[contains(@class, 'byline') or contains(@class, 'meta')"
+        " or contains(@class, 'date')]]"
     ),
 )
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _PAGE_NODES = etree.XPath(
     "//meta[@content] | //link[@href][@rel] | //title"
     " | //script[contains(@type, 'ld+json')]"
-    " | //a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"
+    " | //@rel[contains(concat(' ', normalize-space(.), ' '), ' tag ')]/parent::a"
 )
 
 #: JSON-LD types that describe the article itself.
@@ -221,10 +221,13 @@ def find_canonical(page: PageMeta, url: str) -> str | None:
     for href in (page.canonical, page.meta("og:url")):
         if not href:
             continue
-        absolute = urljoin(url, href.strip())
-        parts = urlsplit(absolute)
-        if parts.scheme in ("http", "https") and parts.hostname:
-            return absolute
+        try:
+            absolute = urljoin(url, href.strip())
+            parts = urlsplit(absolute)
+            if parts.scheme in ("http", "https") and parts.hostname:
+                return absolute
+        except ValueError:  # a malformed URL, such as a broken IPv6 host
+            continue
     return None
 
 

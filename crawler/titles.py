@@ -30,8 +30,8 @@ _LABEL_CLASS = re.compile(r"tag|label|categor|kicker|badge|section|topic|eyebrow
 
 #: Links that may point to a tag page (checked against :data:`_LABEL_HREF` afterwards).
 _TAG_LINKS = etree.XPath(
-    "//a[contains(@href, '/tag') or contains(@href, '/topic') or contains(@href, '/categor')"
-    " or contains(@href, '/section') or contains(@href, '/label')]"
+    "//@href[contains(., '/tag') or contains(., '/topic') or contains(., '/categor')"
+    " or contains(., '/section') or contains(., '/label')]/parent::a"
 )
 
 #: Classes and ids of logo and site-title elements.
@@ -132,7 +132,10 @@ def _is_logo(h1: HtmlElement, names: Sequence[str]) -> bool:
 
 def _host_name(url: str) -> list[str]:
     """The site's name as its host spells it (``www.demo-daily.test`` → ``demo-daily``)."""
-    labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    try:
+        labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    except ValueError:
+        return []
     return [labels[-2]] if len(labels) >= 2 and len(labels[-2]) >= 4 else []
 
 

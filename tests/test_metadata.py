@@ -127,3 +127,11 @@ def test_site_names() -> None:
         ' "publisher": {"@type": "Organization", "name": "Demo Daily Media"}}</script>'
     )
     assert site_names(page) == ["The Demo Daily", "Demo Daily Media"]
+
+
+def test_malformed_canonical_is_skipped() -> None:
+    page = page_of(
+        '<link rel="canonical" href="http://[::1/broken">'
+        '<meta property="og:url" content="https://news.example.test/og/">'
+    )
+    assert find_canonical(page, URL) == "https://news.example.test/og/"
