@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
+
 from warehouse.runs import finish_run, start_run
 
 if TYPE_CHECKING:

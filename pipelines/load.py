@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
-from warehouse.writer import write_batch
 
 from crawler.items import SightingItem
 from pipelines.models import Article, Reject
 from warehouse.rows import ArticleRow, Batch, FetchRow, RejectRow, SightingRow
+from warehouse.writer import write_batch
 
 if TYPE_CHECKING:
     from scrapy import Request

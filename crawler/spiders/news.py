@@ -15,13 +15,13 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from twisted.internet.error import TimeoutError as TxTimeoutError
-from warehouse.runs import new_run_id
 
 from crawler.items import ArticleItem, RejectItem, SightingItem
 from crawler.listing import parse_listing
 from crawler.pool import ExtractionPool
 from crawler.sites import SiteConfig, find_site, load_sites
 from crawler.urls import request_url
+from warehouse.runs import new_run_id
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
