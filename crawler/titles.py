@@ -73,7 +73,8 @@ def find_title(
     most others agree with wins; on a tie the order above decides.
     """
     names = [*site_names(page), *_host_name(url)]
-    h1_elements = [h for h in tree.iter("h1") if element_text(h) and not _is_logo(h, names)]
+    all_h1s = [h for h in tree.iter("h1") if element_text(h)]
+    h1_elements = [h for h in all_h1s if not _is_logo(h, names)]
     h1_raw = [repair_escapes(element_text(h)) for h in h1_elements]
     listing = repair_escapes(normalize_space(headline)) if headline else None
     raw = [
@@ -91,7 +92,9 @@ def find_title(
     ordered = [*h1s, declared[0], declared[1], listing, declared[2]]
     candidates = [apply_rules(c, rules) for c in ordered if c]
     seen = frozenset(text_key(t) for t in [*candidates, *ordered, *raw, *h1_raw] if t)
-    return TitleResult(choose(candidates), seen)
+    # Only a logo or a bare site name to go by: better that than no title.
+    fallback = [page.title_tag, *(repair_escapes(element_text(h)) for h in all_h1s)]
+    return TitleResult(choose(candidates) or next((t for t in fallback if t), None), seen)
 
 
 def choose(candidates: Sequence[str]) -> str | None:
@@ -217,20 +220,24 @@ def remove_glued_prefix(text: str, others: Sequence[str], labels: Sequence[str])
 
     The label goes when the rest equals another candidate and the prefix is short and glued (no
     space before the rest), or when the prefix is one of the page's tag labels and either glued on
-    (a lowercase letter touching an uppercase one) or followed by another candidate.
+    (a lowercase letter touching an uppercase one) or followed by another candidate. A text that
+    another candidate repeats whole is left alone.
     """
     key = text_key(text)
+    other_keys = {text_key(o) for o in others}
+    if key in other_keys:
+        return text  # another candidate says this very title
     for other in others:
         other_key = text_key(other)
         prefix = key[: len(key) - len(other_key)]
-        if other_key and key != other_key and key.endswith(other_key) and _short_glued(prefix):
+        if other_key and key.endswith(other_key) and _short_glued(prefix):
             return other
     for label in sorted(labels, key=len, reverse=True):
-        if len(label) < len(text) and text.casefold().startswith(label.casefold()):
-            rest = text[len(label) :]
-            if rest[0].isupper() and label[-1].islower():
-                return rest.strip()
-            if text_key(rest) in {text_key(o) for o in others}:
+        size = len(label)
+        if size < len(text) and text[:size].casefold() == label.casefold():
+            rest = text[size:]
+            glued = text[size - 1].islower() and rest[0].isupper()
+            if glued or text_key(rest) in other_keys:
                 return rest.strip()
     return text
 

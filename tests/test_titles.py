@@ -123,3 +123,14 @@ def test_choose() -> None:
     assert choose([]) is None
     assert choose(["a b", "c d", "C  D"]) == "c d"
     assert choose(["first", "second"]) == "first"
+
+
+def test_a_title_another_candidate_repeats_keeps_its_label_like_start() -> None:
+    head = "<title>TechCrunch Disrupt Opens in Berlin | Paper</title>"
+    body = '<nav><a href="/tag/tech/">Tech</a></nav><h1>TechCrunch Disrupt Opens in Berlin</h1>'
+    assert title_of(head, body).title == "TechCrunch Disrupt Opens in Berlin"
+
+
+def test_a_lone_logo_h1_is_better_than_no_title() -> None:
+    head = '<meta property="og:site_name" content="The Demo Daily">'
+    assert title_of(head, '<h1 class="logo">The Demo Daily</h1>').title == "The Demo Daily"
