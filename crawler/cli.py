@@ -7,6 +7,8 @@ Output for people goes through rich; ``--json`` and ``--format`` output is for p
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,8 +25,16 @@ from warehouse.errors import WarehouseError
 #: The demo site's port: fixed, because article URLs (and so their keys) include it.
 DEMO_PORT = 8931
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+
+def _console(*, stderr: bool = False) -> Console:
+    """A console that keeps tables readable when output goes to a pipe or a file."""
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, highlight=False, width=160 if piped else None)
+
+
+console = _console()
+errors = _console(stderr=True)
 
 db_option = click.option(
     "--db",
@@ -66,6 +76,10 @@ def demo_site_config(base_url: str) -> SiteConfig:
 
 
 def _crawl_overrides(verbose: bool) -> dict[str, Any]:
+    if not verbose:
+        # A page that still fails after its retries becomes a reject row with its status; the
+        # report printed after the crawl shows it, so Scrapy's log line would only repeat it.
+        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
     return {"LOG_LEVEL": "INFO" if verbose else "WARNING", "GLEANER_PROGRESS": sys.stderr.isatty()}
 
 

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from crawler.extract import ExtractedArticle
 
 
+def when(value: str | None) -> str:
+    """An ISO 8601 timestamp as people read it: ``2025-11-20 18:45:48Z``."""
+    if not value:
+        return "-"
+    return value[:19].replace("T", " ") + ("Z" if value.endswith("+00:00") else value[26:])
+
+
 def _counts_table(title: str, heading: str, counts: dict[str, int]) -> Table:
     table = Table(title=title, title_justify="left", show_edge=False)
     table.add_column(heading)
@@ -33,7 +40,9 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         else "",
     )
     console.print(head)
-    console.print(Text(f"started {report['started_at']}  finished {report['finished_at'] or '-'}"))
+    console.print(
+        Text(f"started {when(report['started_at'])}, finished {when(report['finished_at'])}")
+    )
     pages = report["pages"]
     console.print(
         _counts_table(f"Pages fetched: {pages['total']}", "HTTP status", pages["by_status"])
@@ -81,6 +90,7 @@ def print_runs(runs: list[dict[str, Any]], console: Console) -> None:
     table = Table(*columns, show_edge=False)
     for run in runs:
         values = [", ".join(v) if isinstance(v, list) else v for v in (run[c] for c in columns)]
+        values[3] = when(run["started_at"])
         table.add_row(*(Text("" if v is None else str(v)) for v in values))
     console.print(table)
 
