@@ -68,3 +68,46 @@ def test_scrapy_crawl_news_works_too(tmp_path: Path, served_demo: tuple[str, Pat
     assert re.search(r"local: \d+ pages, \d+ items, \d+ rejects", result.stderr)
     assert query(db, "SELECT status FROM runs") == [("finished",)]
     assert query(db, "SELECT count(*) FROM sightings")[0][0] > 0
+
+
+def test_a_page_over_the_size_limit_is_a_too_large_reject(
+    tmp_path: Path, served_demo: tuple[str, Path]
+) -> None:
+    url, _ = served_demo
+    sites = tmp_path / "sites.toml"
+    sites.write_text(
+        f'[[site]]\nname = "local"\nstart_urls = ["{url}"]\ndownload_delay = 0\n'
+        "max_page_bytes = 2048\n"
+    )
+    db = tmp_path / "w.duckdb"
+    gleaner("crawl", "local", "--sites", str(sites), "--db", str(db))
+    assert query(db, "SELECT url, reason FROM rejects") == [(url, "too_large")]
+    assert query(db, "SELECT count(*) FROM articles") == [(0,)]
+
+
+def test_demo_serve_only_serves(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import urllib.request
+
+    from tests.conftest import GLEANER
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [*GLEANER, "demo", "--serve", "--port", str(port), "--db", str(tmp_path / "w.duckdb")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith(f"serving http://127.0.0.1:{port}/")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=10) as resp:
+            assert b"Disallow: /members/" in resp.read()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        proc.kill()
+        proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+    assert not (tmp_path / "w.duckdb").exists(), "serving alone crawls nothing"
