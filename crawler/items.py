@@ -1,20 +1,47 @@
-"""What the spider yields: unvalidated records for the item pipelines.
+"""What the spider yields besides sightings: extracted pages to validate, and rejects.
 
-``ArticleItem`` is validated into an article or a reject; ``SightingItem`` and ``RejectItem`` go to
-the warehouse as they are.
+Sightings go to the warehouse as they are (:class:`warehouse.rows.SightingRow`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from crawler.extract import ExtractedArticle
+
+#: Why a page did not become an article.
+RejectReason = Literal[
+    "http_error",
+    "fetch_error",
+    "timeout",
+    "too_large",
+    "not_html",
+    "blocked",
+    "too_short",
+    "no_title",
+    "bad_date",
+    "bad_url",
+    "invalid",
+]
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("datetime must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+UTCDateTime = Annotated[datetime, AfterValidator(_utc)]
+NonEmpty = Annotated[str, Field(min_length=1)]
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleItem:
-    """An article page and what extraction found on it."""
+    """An article page and what extraction found on it; validation makes it an article or a reject."""
 
     site: str
     fetched_url: str
@@ -23,29 +50,14 @@ class ArticleItem:
     http_status: int = 200
 
 
-@dataclass(frozen=True, slots=True)
-class SightingItem:
-    """An article link seen on a listing page."""
+class Reject(BaseModel):
+    """A page that is not an article, with a reason code and detail."""
 
-    site: str
-    listing_url: str
-    article_url: str
-    url_key: str
-    position: int
-    seen_at: datetime
-    tag: str | None = None
-    headline: str | None = None
-    teaser: str | None = None
-    listed_at: datetime | None = None
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-
-@dataclass(frozen=True, slots=True)
-class RejectItem:
-    """A page that could not become an article before extraction (HTTP error, not HTML, ...)."""
-
-    site: str
-    url: str
-    reason: str
-    fetched_at: datetime
+    site: NonEmpty
+    url: NonEmpty
+    reason: RejectReason
+    fetched_at: UTCDateTime
     detail: str | None = None
     http_status: int | None = None

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
-from crawler.items import SightingItem
 from pipelines.models import Article, Reject
 from warehouse.rows import ArticleRow, Batch, FetchRow, RejectRow, SightingRow
 from warehouse.writer import write_batch
@@ -49,54 +48,6 @@ class LoadSettings:
             batch_size=s.getint("GLEANER_BATCH_SIZE", 500),
             flush_seconds=s.getfloat("GLEANER_FLUSH_SECONDS", 30.0),
         )
-
-
-def article_row(article: Article) -> ArticleRow:
-    """The warehouse row of a validated article."""
-    return ArticleRow(
-        site=article.site,
-        url=article.url,
-        url_key=article.url_key,
-        fetched_url=article.fetched_url,
-        title=article.title,
-        text=article.text,
-        content_key=article.content_key,
-        fetched_at=article.fetched_at,
-        authors=article.authors,
-        published_at=article.published_at,
-        published_source=article.published_source,
-        modified_at=article.modified_at,
-        language=article.language,
-        tags=article.tags,
-    )
-
-
-def reject_row(reject: Reject) -> RejectRow:
-    """The warehouse row of a reject."""
-    return RejectRow(
-        site=reject.site,
-        url=reject.url,
-        reason=reject.reason,
-        fetched_at=reject.fetched_at,
-        detail=reject.detail,
-        http_status=reject.http_status,
-    )
-
-
-def sighting_row(item: SightingItem) -> SightingRow:
-    """The warehouse row of a sighting."""
-    return SightingRow(
-        site=item.site,
-        listing_url=item.listing_url,
-        article_url=item.article_url,
-        url_key=item.url_key,
-        position=item.position,
-        seen_at=item.seen_at,
-        tag=item.tag,
-        headline=item.headline,
-        teaser=item.teaser,
-        listed_at=item.listed_at,
-    )
 
 
 def fetch_row(site: str, response: Response, request: Request) -> FetchRow:
@@ -151,12 +102,12 @@ class WarehousePipeline:
     async def process_item(self, item: Any) -> Any:
         """Buffer one item; commit the buffer when it is full or old."""
         if isinstance(item, Article):
-            self._batch.articles.append(article_row(item))
+            self._batch.articles.append(ArticleRow(**item.model_dump()))
         elif isinstance(item, Reject):
-            self._batch.rejects.append(reject_row(item))
+            self._batch.rejects.append(RejectRow(**item.model_dump()))
             self.stats.inc_value(f"gleaner/rejects/{item.reason}")
-        elif isinstance(item, SightingItem):
-            self._batch.sightings.append(sighting_row(item))
+        elif isinstance(item, SightingRow):
+            self._batch.sightings.append(item)
         else:
             return item
         full = len(self._batch) >= self.settings.batch_size

@@ -1,38 +1,14 @@
-"""The validated contract: a frozen :class:`Article`, or a :class:`Reject` saying why not."""
+"""The validated contract: a frozen :class:`Article` (or a :class:`~crawler.items.Reject`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-#: Why a page did not become an article.
-RejectReason = Literal[
-    "http_error",
-    "fetch_error",
-    "timeout",
-    "too_large",
-    "not_html",
-    "blocked",
-    "too_short",
-    "no_title",
-    "bad_date",
-    "bad_url",
-    "invalid",
-]
+from crawler.items import NonEmpty, Reject, UTCDateTime
 
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("datetime must be timezone-aware")
-    return value.astimezone(UTC)
-
-
-UTCDateTime = Annotated[datetime, AfterValidator(_utc)]
-NonEmpty = Annotated[str, Field(min_length=1)]
+__all__ = ["Article", "Reject"]
 
 
 class Article(BaseModel):
@@ -54,16 +30,3 @@ class Article(BaseModel):
     modified_at: UTCDateTime | None = None
     language: str | None = None
     tags: tuple[NonEmpty, ...] = ()
-
-
-class Reject(BaseModel):
-    """A page that is not an article, with a reason code and detail."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    site: NonEmpty
-    url: NonEmpty
-    reason: RejectReason
-    fetched_at: UTCDateTime
-    detail: str | None = None
-    http_status: int | None = None

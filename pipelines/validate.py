@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import ValidationError
 
-from crawler.items import ArticleItem, RejectItem
+from crawler.items import ArticleItem, RejectReason
 from crawler.urls import in_domains, url_key
 from pipelines.keys import content_key
 from pipelines.models import Article, Reject
@@ -41,7 +41,7 @@ def validate(item: ArticleItem, site: SiteConfig) -> Article | Reject:
     """
     found = item.extracted
 
-    def reject(reason: str, detail: str) -> Reject:
+    def reject(reason: RejectReason, detail: str) -> Reject:
         return Reject(
             site=item.site,
             url=item.fetched_url,
@@ -87,7 +87,7 @@ def validate(item: ArticleItem, site: SiteConfig) -> Article | Reject:
 
 
 class ValidatePipeline:
-    """Scrapy pipeline: ``ArticleItem`` in, ``Article`` or ``Reject`` out; ``RejectItem`` typed."""
+    """Scrapy pipeline: ``ArticleItem`` in, ``Article`` or ``Reject`` out."""
 
     def __init__(self, site: SiteConfig) -> None:
         self.site = site
@@ -99,16 +99,7 @@ class ValidatePipeline:
         return cls(site)
 
     def process_item(self, item: Any) -> Any:
-        """Validate articles; pass everything else through (rejects as :class:`Reject`)."""
+        """Validate articles; pass everything else (sightings, rejects) through."""
         if isinstance(item, ArticleItem):
             return validate(item, self.site)
-        if isinstance(item, RejectItem):
-            return Reject(
-                site=item.site,
-                url=item.url,
-                reason=item.reason,
-                fetched_at=item.fetched_at,
-                detail=item.detail,
-                http_status=item.http_status,
-            )
         return item

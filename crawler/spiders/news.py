@@ -16,11 +16,12 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
-from crawler.items import ArticleItem, RejectItem, SightingItem
+from crawler.items import ArticleItem, Reject, RejectReason
 from crawler.listing import parse_listing
 from crawler.pool import ExtractionPool
 from crawler.sites import SiteConfig, find_site, load_sites
 from crawler.urls import request_url
+from warehouse.rows import SightingRow
 from warehouse.runs import new_run_id
 
 if TYPE_CHECKING:
@@ -96,8 +97,10 @@ class NewsSpider(scrapy.Spider):
             meta={"gleaner_role": "listing", "handle_httpstatus_all": True},
         )
 
-    def _reject(self, url: str, reason: str, detail: str, status: int | None = None) -> RejectItem:
-        return RejectItem(
+    def _reject(
+        self, url: str, reason: RejectReason, detail: str, status: int | None = None
+    ) -> Reject:
+        return Reject(
             site=self.site.name,
             url=url,
             reason=reason,
@@ -106,7 +109,7 @@ class NewsSpider(scrapy.Spider):
             http_status=status,
         )
 
-    def _unusable(self, response: Response, role: str) -> RejectItem | None:
+    def _unusable(self, response: Response, role: str) -> Reject | None:
         """A reject when the response is an HTTP error or not HTML; ``None`` when it is usable."""
         if response.status >= 400:
             return self._reject(
@@ -131,7 +134,7 @@ class NewsSpider(scrapy.Spider):
         page = parse_listing(response.text, response.url, self.site)
         seen_at = _now()
         for entry in page.entries:
-            yield SightingItem(
+            yield SightingRow(
                 site=self.site.name,
                 listing_url=response.url,
                 article_url=entry.url,
@@ -153,24 +156,32 @@ class NewsSpider(scrapy.Spider):
         for link in page.listing_links:
             yield self._listing_request(link)
 
-    async def parse_article(self, response: Response, headline: str | None = None) -> Any:
-        """Extract the article in the pool and yield it for validation."""
+    async def parse_article(
+        self, response: Response, headline: str | None = None
+    ) -> list[ArticleItem | Reject]:
+        """Extract the article in the pool and pass it on for validation.
+
+        Results are returned in a list: Scrapy iterates a lone return value that is iterable, and
+        a pydantic ``Reject`` is.
+        """
         bad = self._unusable(response, "article")
         if bad:
-            return bad
+            return [bad]
         extracted = await self.pool.extract(response.text, response.url, self.site, headline)
-        return ArticleItem(
+        item = ArticleItem(
             site=self.site.name,
             fetched_url=response.url,
             fetched_at=_now(),
             extracted=extracted,
             http_status=response.status,
         )
+        return [item]
 
-    def failed(self, failure: Failure) -> RejectItem:
+    def failed(self, failure: Failure) -> list[Reject]:
         """A reject for a request that got no usable response (robots.txt, size, time, network)."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
+        reason: RejectReason
         if isinstance(error, IgnoreRequest):
             reason, detail = "blocked", str(error) or "request ignored"
         elif "max size" in str(error) or "maxsize" in str(error):
@@ -179,4 +190,4 @@ class NewsSpider(scrapy.Spider):
             reason, detail = "timeout", str(error)
         else:
             reason, detail = "fetch_error", f"{type(error).__name__}: {error}"
-        return self._reject(request.url, reason, detail)
+        return [self._reject(request.url, reason, detail)]
