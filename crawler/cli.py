@@ -285,7 +285,7 @@ def report(run: str, db_path: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--articles", type=click.IntRange(min=10), default=60, show_default=True)
+@click.option("--articles", type=click.IntRange(min=20), default=60, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True, help="Generator seed.")
 @db_option
 @click.option(
