@@ -26,6 +26,7 @@ RejectReason = Literal[
     "bad_date",
     "bad_url",
     "invalid",
+    "extract_error",
 ]
 
 

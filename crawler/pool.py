@@ -10,6 +10,7 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 from crawler.extract import ExtractedArticle, extract_article
@@ -35,24 +36,35 @@ class ExtractionPool:
     """Runs :func:`~crawler.extract.extract_article` in worker processes."""
 
     def __init__(self, workers: int | None = None) -> None:
-        count = default_workers() if workers is None else workers
-        self.workers = count
-        self._executor: Executor
-        if count <= 0:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
-        else:
-            self._executor = ProcessPoolExecutor(
-                max_workers=count,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm_up,
-            )
+        self.workers = default_workers() if workers is None else workers
+        self._executor = self._start()
+
+    def _start(self) -> Executor:
+        if self.workers <= 0:
+            return ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm_up,
+        )
 
     async def extract(
         self, html: str, url: str, site: SiteConfig, headline: str | None = None
     ) -> ExtractedArticle:
-        """Extract one page in the pool and wait for the result without blocking the reactor."""
-        future = self._executor.submit(extract_article, html, url, site, headline=headline)
-        return await asyncio.wrap_future(future)
+        """Extract one page in the pool and wait for the result without blocking the reactor.
+
+        Raises:
+            BrokenProcessPool: a worker died on this page; the pool is restarted for the next.
+        """
+        executor = self._executor
+        try:
+            future = executor.submit(extract_article, html, url, site, headline=headline)
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool:
+            if self._executor is executor:  # the first page to notice restarts the pool
+                executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._start()
+            raise
 
     def close(self) -> None:
         """Stop the workers (pending work is cancelled)."""

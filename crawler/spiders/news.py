@@ -167,7 +167,12 @@ class NewsSpider(scrapy.Spider):
         bad = self._unusable(response, "article")
         if bad:
             return [bad]
-        extracted = await self.pool.extract(response.text, response.url, self.site, headline)
+        try:
+            extracted = await self.pool.extract(response.text, response.url, self.site, headline)
+        except Exception as exc:  # a page must become a row, whatever the extractor does
+            self.logger.warning("extraction failed on %s: %r", response.url, exc)
+            detail = f"{type(exc).__name__}: {exc}"
+            return [self._reject(response.url, "extract_error", detail, response.status)]
         item = ArticleItem(
             site=self.site.name,
             fetched_url=response.url,
