@@ -1,0 +1,146 @@
+"""Extraction benchmark: gleaner's ``extract_article`` beside trafilatura, on the same pages.
+
+Scores each extractor's text against ground truth with the shingle metric of the Zyte article
+extraction benchmark (see the development corpus README): 4-token shingles counted with repeats,
+precision and recall averaged over pages, F1 their harmonic mean. Also prints the share of the
+truth's ``with`` snippets found, of its ``without`` snippets leaked, pages/s, and gleaner's pages/s
+as a ratio of trafilatura's measured in the same run.
+
+    python -m bench.extraction [--corpus DIR] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import trafilatura
+
+from crawler.extract import extract_article
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb-dev-articles"
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass
+class Page:
+    """One page with its true text."""
+
+    url: str
+    html: bytes
+    body: str
+    with_snippets: list[str] = field(default_factory=list)
+    without_snippets: list[str] = field(default_factory=list)
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    """4-token shingles of ``text``, with repeats (a text of fewer than 4 tokens is one shingle)."""
+    tokens = _TOKEN.findall(text)
+    if len(tokens) < 4:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
+
+
+def score(pages: list[Page], texts: list[str]) -> dict[str, float]:
+    """Shingle precision, recall and F1, and snippet shares, over pages and extracted texts."""
+    precisions, recalls = [], []
+    found = wanted = leaked = unwanted = 0
+    for page, text in zip(pages, texts, strict=True):
+        got, truth = shingles(text), shingles(page.body)
+        tp = sum((got & truth).values())
+        fp, fn = sum(got.values()) - tp, sum(truth.values()) - tp
+        if tp + fp:
+            precisions.append(tp / (tp + fp))
+        if tp + fn:
+            recalls.append(tp / (tp + fn))
+        lowered = text.lower()
+        wanted += len(page.with_snippets)
+        found += sum(s.lower() in lowered for s in page.with_snippets)
+        unwanted += len(page.without_snippets)
+        leaked += sum(s.lower() in lowered for s in page.without_snippets)
+    p = sum(precisions) / max(len(precisions), 1)
+    r = sum(recalls) / max(len(recalls), 1)
+    return {
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "precision": p,
+        "recall": r,
+        "with_found": found / max(wanted, 1),
+        "without_leaked": leaked / max(unwanted, 1),
+    }
+
+
+def corpus_pages(directory: Path, limit: int | None = None) -> Iterator[Page]:
+    """The development corpus: ``truth.jsonl`` and ``pages/<id>.html.gz``."""
+    with (directory / "truth.jsonl").open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            if limit is not None and number >= limit:
+                return
+            row = json.loads(line)
+            html = gzip.decompress((directory / "pages" / f"{row['id']}.html.gz").read_bytes())
+            yield Page(row["url"] or "", html, row["body"], row["with"] or [], row["without"] or [])
+
+
+def demo_pages() -> list[Page]:
+    """Every distinct article of the demo site with its ground-truth text."""
+    from crawler.demo import build_site
+
+    site, base = build_site(), "http://127.0.0.1:8931"
+    pages = []
+    for record in site.truth(base + "/"):
+        url, text = str(record["url"]), str(record["text"])
+        pages.append(Page(url, site.page(url.removeprefix(base)).body, text))
+    return pages
+
+
+EXTRACTORS: dict[str, Callable[[Page], str]] = {
+    "gleaner": lambda p: extract_article(p.html, p.url).text,
+    "trafilatura": lambda p: trafilatura.extract(p.html, url=p.url, include_comments=False) or "",
+    "trafilatura precision": lambda p: (
+        trafilatura.extract(p.html, url=p.url, include_comments=False, favor_precision=True) or ""
+    ),
+}
+
+
+def run(name: str, pages: list[Page]) -> None:
+    """Print one table: each extractor's scores and speed on ``pages``."""
+    print(f"\n{name}: {len(pages)} pages")
+    print(
+        f"{'extractor':<22} {'F1':>6} {'prec':>6} {'recall':>6} {'with':>6} {'leaked':>6} {'pages/s':>8}"
+    )
+    rates = {}
+    for label, extractor in EXTRACTORS.items():
+        started = time.perf_counter()
+        texts = [extractor(page) for page in pages]
+        rates[label] = len(pages) / (time.perf_counter() - started)
+        s = score(pages, texts)
+        print(
+            f"{label:<22} {s['f1']:6.4f} {s['precision']:6.4f} {s['recall']:6.4f} "
+            f"{s['with_found']:6.3f} {s['without_leaked']:6.3f} {rates[label]:8.1f}"
+        )
+    print(f"gleaner pages/s over trafilatura's: {rates['gleaner'] / rates['trafilatura']:.2f}")
+
+
+def main() -> None:
+    """Score the demo site and the development corpus."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--limit", type=int, help="Only the first N corpus pages.")
+    args = parser.parse_args()
+    logging.disable(logging.CRITICAL)
+    run("demo site", demo_pages())
+    if (args.corpus / "truth.jsonl").exists():
+        run(f"development corpus ({args.corpus.name})", list(corpus_pages(args.corpus, args.limit)))
+    else:
+        print(f"\n(no development corpus at {args.corpus}; pass --corpus)")
+
+
+if __name__ == "__main__":
+    main()
