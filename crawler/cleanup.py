@@ -146,11 +146,9 @@ def normalize_paragraphs(paragraphs: Iterable[str]) -> list[str]:
     return [p for text in paragraphs if (p := normalize_space(repair_escapes(text)))]
 
 
-def drop_leading_title(paragraphs: Sequence[str], title_keys: Collection[str]) -> list[str]:
-    """Without a first paragraph that repeats the title (as keyed by ``text_key``)."""
-    if paragraphs and text_key(paragraphs[0]) in title_keys:
-        return list(paragraphs[1:])
-    return list(paragraphs)
+def drop_title_lines(paragraphs: Sequence[str], title_keys: Collection[str]) -> list[str]:
+    """Without paragraphs that repeat the title (as keyed by ``text_key``), wherever they are."""
+    return [p for p in paragraphs if text_key(p) not in title_keys]
 
 
 def drop_share_labels(paragraphs: Sequence[str]) -> list[str]:
@@ -230,19 +228,19 @@ def clean_paragraphs(
     *,
     title_keys: Collection[str] = (),
 ) -> list[str]:
-    """All cleanup rules, in order: normalize, leading title, share labels, site phrases, site stop
+    """All cleanup rules, in order: normalize, title lines, share labels, site phrases, site stop
     phrases, trailing blocks, consecutive duplicates.
 
     Args:
         paragraphs: the text's paragraphs as trafilatura gave them.
         rules: the site's rules; ``None`` for the built-in rules only.
-        title_keys: ``text_key`` of every title-like string, to drop a leading title line.
+        title_keys: ``text_key`` of every title-like string, to drop lines that repeat the title.
 
     Returns:
         The cleaned paragraphs.
     """
     cleaned = normalize_paragraphs(paragraphs)
-    cleaned = drop_leading_title(cleaned, title_keys)
+    cleaned = drop_title_lines(cleaned, title_keys)
     cleaned = drop_share_labels(cleaned)
     if rules is not None:
         cleaned = drop_phrases(cleaned, rules.drop_phrases)

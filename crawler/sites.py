@@ -111,7 +111,7 @@ class SiteConfig(BaseModel):
     """Stop the crawl after this many responses (``None``: no limit)."""
     max_page_bytes: Annotated[int, Field(ge=1024)] = 5 * 1024 * 1024
     """Largest page body accepted; a larger page becomes a ``too_large`` reject."""
-    min_text_chars: Annotated[int, Field(ge=0)] = 200
+    min_text_chars: Annotated[int, Field(ge=0)] = 300
     """Shortest article text accepted; a shorter one becomes a ``too_short`` reject."""
     user_agent: str | None = None
     """User-Agent for this site (default: the ``USER_AGENT`` setting)."""

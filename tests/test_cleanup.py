@@ -8,9 +8,9 @@ from crawler.cleanup import (
     collapse_duplicates,
     cut_at_phrases,
     cut_trailing_blocks,
-    drop_leading_title,
     drop_phrases,
     drop_share_labels,
+    drop_title_lines,
     is_share_run,
     is_trailing_heading,
     normalize_paragraphs,
@@ -37,11 +37,13 @@ def test_normalize_paragraphs_repairs_escapes_and_drops_blank_ones() -> None:
     assert normalize_paragraphs([" a\u00a0 b ", "   ", "it\\'s\x00"]) == ["a b", "it's"]
 
 
-def test_drop_leading_title_only_drops_a_first_paragraph_equal_to_a_title() -> None:
+def test_drop_title_lines_drops_paragraphs_equal_to_a_title_wherever_they_are() -> None:
     title = "NorthKoreaAt Beijing Parade, Xi and Putin Elevate Kim"
     keys = {text_key(title)}
-    assert drop_leading_title([title, *PROSE], keys) == PROSE
-    assert drop_leading_title([PROSE[0], title], keys) == [PROSE[0], title]
+    assert drop_title_lines([title, *PROSE], keys) == PROSE
+    assert drop_title_lines([PROSE[0], title], keys) == [PROSE[0]]
+    mentioned = f"{PROSE[0]} {title}."
+    assert drop_title_lines([mentioned], keys) == [mentioned]
 
 
 def test_share_labels_are_recognized_alone_and_in_runs() -> None:

@@ -85,3 +85,13 @@ def test_page_without_a_body_is_too_short_to_be_an_article(site: DemoSite) -> No
     assert found.title
     minimum = SiteConfig(name="demo", start_urls=(BASE + "/",)).min_text_chars
     assert len(found.text) < minimum
+
+
+@pytest.mark.parametrize(("articles", "seed"), [(60, 7), (60, 8), (1000, 7), (1000, 9), (3000, 8)])
+def test_the_page_with_no_body_yields_too_little_text_for_an_article(
+    articles: int, seed: int
+) -> None:
+    site = build_site(articles, seed=seed)
+    found = extract_article(site.page(site.no_body_path).body, "http://127.0.0.1:8931/x.html")
+    assert len(found.text) < SiteConfig(name="x", start_urls=("http://x/",)).min_text_chars
+    assert found.title
