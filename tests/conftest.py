@@ -87,10 +87,24 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
 
 @pytest.fixture
 def served_demo(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The demo site served by ``python -m crawler.demo`` in a child process: (URL, request log)."""
+    """The demo site served by ``python -m crawler.demo`` in a child process: (URL, request log).
+
+    Its ground truth is in ``truth.jsonl`` beside the log.
+    """
     log = tmp_path / "requests.log"
+    truth = tmp_path / "truth.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.demo", "--port", "0", "--log", str(log)],
+        [
+            sys.executable,
+            "-m",
+            "crawler.demo",
+            "--port",
+            "0",
+            "--log",
+            str(log),
+            "--truth",
+            str(truth),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
