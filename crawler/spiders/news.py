@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+#: Error statuses the callbacks see (as rejects), once retries are spent. Not "all": that would
+#: also stop redirects from being followed.
+_ERROR_STATUSES = tuple(range(400, 600))
 
 
 def _now() -> datetime:
@@ -94,7 +97,7 @@ class NewsSpider(scrapy.Spider):
             url,
             callback=self.parse_listing,
             errback=self.failed,
-            meta={"gleaner_role": "listing", "handle_httpstatus_all": True},
+            meta={"gleaner_role": "listing", "handle_httpstatus_list": _ERROR_STATUSES},
         )
 
     def _reject(
@@ -151,7 +154,7 @@ class NewsSpider(scrapy.Spider):
                 callback=self.parse_article,
                 errback=self.failed,
                 cb_kwargs={"headline": entry.headline},
-                meta={"gleaner_role": "article", "handle_httpstatus_all": True},
+                meta={"gleaner_role": "article", "handle_httpstatus_list": _ERROR_STATUSES},
             )
         for link in page.listing_links:
             yield self._listing_request(link)
