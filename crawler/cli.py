@@ -75,11 +75,16 @@ def demo_site_config(base_url: str) -> SiteConfig:
     return SiteConfig(name="demo", start_urls=(base_url,), download_delay=0, concurrency=8)
 
 
+def _not_gave_up(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("Gave up retrying")
+
+
 def _crawl_overrides(verbose: bool) -> dict[str, Any]:
     if not verbose:
         # A page that still fails after its retries becomes a reject row with its status; the
         # report printed after the crawl shows it, so Scrapy's log line would only repeat it.
-        logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+        # (A filter, not a level: Scrapy's logging set-up resets the levels of its loggers.)
+        logging.getLogger("scrapy.downloadermiddlewares.retry").addFilter(_not_gave_up)
     return {"LOG_LEVEL": "INFO" if verbose else "WARNING", "GLEANER_PROGRESS": sys.stderr.isatty()}
 
 

@@ -66,6 +66,7 @@ class DemoRun:
     log: Path
     port: int
     stdout: str
+    stderr: str
 
     def requested_paths(self) -> list[str]:
         """Every path the demo server was asked for."""
@@ -82,7 +83,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
         "demo", "--port", str(port), "--db", str(db), "--truth", str(truth), "--log", str(log)
     )
     records = [json.loads(line) for line in truth.read_text().splitlines()]
-    return DemoRun(db=db, truth=records, log=log, port=port, stdout=result.stdout)
+    return DemoRun(
+        db=db, truth=records, log=log, port=port, stdout=result.stdout, stderr=result.stderr
+    )
 
 
 @pytest.fixture

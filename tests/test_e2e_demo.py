@@ -30,6 +30,7 @@ def test_demo_prints_a_report(demo_run: DemoRun) -> None:
     assert "new" in out
     assert "http_error" in out
     assert re.search(r"\b200\b", out)
+    assert "ERROR" not in demo_run.stderr, "the 500 is a reject in the report, not a log error"
 
 
 def test_one_article_row_per_distinct_article(demo_run: DemoRun) -> None:
