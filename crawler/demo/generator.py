@@ -132,6 +132,71 @@ def _ordered(stories: list[Story]) -> list[Story]:
     return sorted(stories, key=lambda s: (-s.published.timestamp(), s.path))
 
 
+def _special_ranks(ages: list[int]) -> tuple[int, int, int, int, int]:
+    """Ranks (by age) of the tracked, syndicated, re-published, windows-1252 and 3-tag articles.
+
+    All below the home page's items; the re-published one at least two days old, the syndicated
+    one at least seven hours old, so that their copies are not dated in the future.
+    """
+    span = len(ages) - HOME_ITEMS
+    r_track, r_synd, r_upd, r_legacy, r_three = (
+        HOME_ITEMS + int(span * f) for f in (0.1, 0.3, 0.5, 0.7, 0.9)
+    )
+    taken = {r_track, r_synd, r_legacy, r_three}
+    while r_upd in taken or ages[r_upd] < 2 * 86400 + 3600:
+        r_upd += 1
+        if r_upd >= len(ages):
+            raise ValueError("no article is old enough to be re-published")
+    if ages[r_synd] < 7 * 3600:
+        raise ValueError("the syndicated article is too recent to be copied six hours later")
+    return r_track, r_synd, r_upd, r_legacy, r_three
+
+
+def _listings(
+    truth: list[Story],
+    tracked: tuple[Story, str],
+    extras: list[Story],
+    members_teaser: Story,
+) -> dict[str, list[tuple[Story, str]]]:
+    """Every listing page's items as (story, href), newest first, paginated per tag.
+
+    ``tracked`` is the story listed under its first tag with a tracking-parameter href; ``extras``
+    (syndicated copy, no-body page, 404, 500) are listed under their first tag only.
+    """
+    track, tracked_href = tracked
+    home = [(s, s.path) for s in truth[:HOME_ITEMS]] + [(members_teaser, members_teaser.path)]
+    listings: dict[str, list[tuple[Story, str]]] = {"/": home}
+    for slug in _SLUGS:
+        entries = [
+            (s, tracked_href if s is track and slug == track.tags[0] else s.path)
+            for s in truth
+            if slug in s.tags
+        ]
+        entries += [(s, s.path) for s in extras if s.tags[0] == slug]
+        entries.sort(key=lambda e: (-e[0].published.timestamp(), e[1]))
+        for page in range(max(1, -(-len(entries) // PER_PAGE))):
+            path = f"/tag/{slug}/" if page == 0 else f"/tag/{slug}/page/{page + 1}/"
+            listings[path] = entries[page * PER_PAGE : (page + 1) * PER_PAGE]
+    return listings
+
+
+def _sightings(
+    listings: dict[str, list[tuple[Story, str]]],
+    truth: list[Story],
+    copies: dict[str, str],
+) -> dict[str, list[Sighting]]:
+    """Each truth article's sightings; ``copies`` maps a copy's path to its original's."""
+    owner = {s.path: s.path for s in truth} | copies
+    sightings: dict[str, list[Sighting]] = {}
+    for listing_path, items in listings.items():
+        tag = None if listing_path == "/" else listing_path.split("/")[2]
+        for position, (_, href) in enumerate(items, start=1):
+            key = owner.get(urlsplit(href).path)
+            if key is not None:
+                sightings.setdefault(key, []).append(Sighting(listing_path, tag, position, href))
+    return sightings
+
+
 def build_site(articles: int = 60, seed: int = 7) -> DemoSite:
     """Generate the whole site: ``articles`` distinct articles in its ground truth."""
     if articles < MIN_ARTICLES:
@@ -140,17 +205,7 @@ def build_site(articles: int = 60, seed: int = 7) -> DemoSite:
     rng = writer.rng
     n_base = articles - 1  # the edited re-publication is the last distinct article
     ages = sorted(rng.sample(range(3600, _WINDOW), n_base))
-    span = n_base - HOME_ITEMS
-    r_track, r_synd, r_upd, r_legacy, r_three = (
-        HOME_ITEMS + int(span * f) for f in (0.1, 0.3, 0.5, 0.7, 0.9)
-    )
-    taken = {r_track, r_synd, r_legacy, r_three}
-    while r_upd in taken or ages[r_upd] < 2 * 86400 + 3600:
-        r_upd += 1
-        if r_upd >= n_base:
-            raise ValueError("no article is old enough to be re-published")
-    if ages[r_synd] < 7 * 3600:
-        raise ValueError("the syndicated article is too recent to be copied six hours later")
+    r_track, r_synd, r_upd, r_legacy, r_three = _special_ranks(ages)
 
     base: list[Story] = []
     for rank, age in enumerate(ages):
@@ -193,30 +248,8 @@ def build_site(articles: int = 60, seed: int = 7) -> DemoSite:
     nobody, missing, error = ghost("nobody"), ghost("missing"), ghost("error")
     members = _ordered([ghost("members") for _ in range(MEMBERS_ARTICLES)])
 
-    # Listings: what links where, and the sightings each truth article gets from them.
-    owner = {s.path: s.path for s in truth}
-    owner[synd.path] = original_synd.path
-    sightings: dict[str, list[Sighting]] = {}
-    listings: dict[str, list[tuple[Story, str]]] = {}
-    home = [(s, s.path) for s in truth[:HOME_ITEMS]] + [(members[0], members[0].path)]
-    listings["/"] = home
-    for slug in _SLUGS:
-        entries = [
-            (s, tracked_href if s is track and slug == track.tags[0] else s.path)
-            for s in truth
-            if slug in s.tags
-        ]
-        entries += [(s, s.path) for s in (synd, nobody, missing, error) if s.tags[0] == slug]
-        entries.sort(key=lambda e: (-e[0].published.timestamp(), e[1]))
-        for page in range(max(1, -(-len(entries) // PER_PAGE))):
-            path = f"/tag/{slug}/" if page == 0 else f"/tag/{slug}/page/{page + 1}/"
-            listings[path] = entries[page * PER_PAGE : (page + 1) * PER_PAGE]
-    for listing_path, items in listings.items():
-        tag = None if listing_path == "/" else listing_path.split("/")[2]
-        for position, (_, href) in enumerate(items, start=1):
-            key = owner.get(urlsplit(href).path)
-            if key is not None:
-                sightings.setdefault(key, []).append(Sighting(listing_path, tag, position, href))
+    listings = _listings(truth, (track, tracked_href), [synd, nobody, missing, error], members[0])
+    sightings = _sightings(listings, truth, {synd.path: original_synd.path})
 
     pages = _render(writer, truth, listings, synd, nobody, error, members)
     return DemoSite(
