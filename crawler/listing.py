@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 import lxml.html
 
+from crawler.dates import parse_datetime
 from crawler.urls import in_domains, request_url, url_key
 
 if TYPE_CHECKING:
@@ -87,18 +88,6 @@ def _absolute_links(root: HtmlElement, base: str) -> list[tuple[HtmlElement, str
             continue
         links.append((anchor, urljoin(base, href)))
     return links
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def _item_block(anchor: HtmlElement, key: str, keys_of: dict[HtmlElement, set[str]]) -> HtmlElement:
@@ -175,7 +164,7 @@ def parse_listing(html: str | bytes, url: str, site: SiteConfig) -> ListingPage:
                 position=len(entries) + 1,
                 headline=headline,
                 teaser=teaser,
-                listed_at=_parse_time(times[0]) if times else None,
+                listed_at=parse_datetime(times[0]) if times else None,
             )
         )
     return ListingPage(

@@ -6,14 +6,15 @@ import hashlib
 import re
 import unicodedata
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"'})
+from crawler.textnorm import fold_quotes
+
 _DASHES = re.compile(r"[‐‑‒–—―]")
 _SPACE = re.compile(r"\s+")
 
 
 def normalize_text(text: str) -> str:
     """Text reduced to what identifies it: NFKC, folded quotes and dashes, case and spacing."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = fold_quotes(unicodedata.normalize("NFKC", text))
     text = _DASHES.sub("-", text)
     return _SPACE.sub(" ", text).strip().casefold()
 

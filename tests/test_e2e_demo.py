@@ -27,7 +27,7 @@ def stored(run: DemoRun) -> dict[str, dict[str, object]]:
 
 def test_demo_prints_a_report(demo_run: DemoRun) -> None:
     out = demo_run.stdout
-    assert "new" in out
+    assert re.search(rf"\bnew\s+\W\s+{len(demo_run.truth)}\b", out), "60 new articles in the report"
     assert "http_error" in out
     assert re.search(r"\b200\b", out)
     assert "ERROR" not in demo_run.stderr, "the 500 is a reject in the report, not a log error"
