@@ -32,7 +32,10 @@ TABLES = {
     "decisions",
     "rejects",
     "fetches",
+    "article_buckets",
+    "listing_state",
 }
+LATEST = MIGRATIONS[-1].version
 
 INSERT_RUN = "INSERT INTO runs (run_id, sites, started_at, status) VALUES ('r', [], ?, 'running')"
 
@@ -114,18 +117,18 @@ def test_migrations_apply_once(db: Path) -> None:
     conn = connect(db)
     try:
         assert apply_migrations(conn) == []
-        assert conn.execute("SELECT count(*) FROM _migrations").fetchall() == [(1,)]
+        assert conn.execute("SELECT count(*) FROM _migrations").fetchall() == [(len(MIGRATIONS),)]
     finally:
         conn.close()
 
 
 def test_later_migration_applies_in_order_and_only_once(db: Path) -> None:
-    extra = Migration(2, "add_notes", ("ALTER TABLE runs ADD COLUMN notes VARCHAR",))
+    extra = Migration(LATEST + 1, "add_notes", ("ALTER TABLE runs ADD COLUMN notes VARCHAR",))
     conn = connect(db)
     try:
-        assert apply_migrations(conn, (*MIGRATIONS, extra)) == [2]
+        assert apply_migrations(conn, (*MIGRATIONS, extra)) == [LATEST + 1]
         assert apply_migrations(conn, (*MIGRATIONS, extra)) == []
-        assert applied_versions(conn) == [1, 2]
+        assert applied_versions(conn) == [*range(1, LATEST + 1), LATEST + 1]
         columns = conn.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'runs'")
         assert columns.fetchall()[-1] == ("notes",)
     finally:
@@ -134,13 +137,15 @@ def test_later_migration_applies_in_order_and_only_once(db: Path) -> None:
 
 def test_failing_migration_leaves_no_trace(db: Path) -> None:
     broken = Migration(
-        2, "broken", ("CREATE TABLE extra (x INTEGER)", "ALTER TABLE nowhere ADD COLUMN y INTEGER")
+        LATEST + 1,
+        "broken",
+        ("CREATE TABLE extra (x INTEGER)", "ALTER TABLE nowhere ADD COLUMN y INTEGER"),
     )
     conn = connect(db)
     try:
         with pytest.raises(duckdb.CatalogException):
             apply_migrations(conn, (*MIGRATIONS, broken))
-        assert applied_versions(conn) == [1]
+        assert applied_versions(conn) == list(range(1, LATEST + 1))
         tables = conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()
         assert ("extra",) not in tables
     finally:

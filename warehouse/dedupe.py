@@ -40,6 +40,10 @@ class Decision:
     similarity: float | None = None
     reason: str | None = None
     """Reject reason code, for ``rejected``."""
+    method: str | None = None
+    """How the match was found: ``url_key``, ``content_key`` or the near-duplicate method."""
+    detail: str | None = None
+    """A sentence for people: why this decision, when the decision alone does not say."""
 
 
 @dataclass(slots=True)

@@ -184,7 +184,43 @@ _INITIAL_SCHEMA = (
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial_schema", _INITIAL_SCHEMA),)
+# Near-duplicate clusters, how each decision was reached, where a sighting came from, the LSH
+# buckets that find near-duplicate candidates, and what each listing source held last time.
+_DEDUPE_AND_INCREMENTAL = (
+    "ALTER TABLE articles ADD COLUMN cluster_id BIGINT",
+    "UPDATE articles SET cluster_id = article_id",
+    "ALTER TABLE decisions ADD COLUMN method VARCHAR",
+    "ALTER TABLE decisions ADD COLUMN detail VARCHAR",
+    "ALTER TABLE sightings ADD COLUMN source VARCHAR DEFAULT 'listing'",
+    "UPDATE sightings SET source = 'listing'",
+    """
+    CREATE TABLE article_buckets (
+        article_id BIGINT NOT NULL,
+        bucket BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE listing_state (
+        site VARCHAR NOT NULL,
+        url_key VARCHAR NOT NULL,
+        url VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('listing', 'feed', 'sitemap')),
+        etag VARCHAR,
+        last_modified VARCHAR,
+        entries VARCHAR[] NOT NULL,
+        links VARCHAR[] NOT NULL,
+        pagination VARCHAR[] NOT NULL,
+        run_id VARCHAR NOT NULL,
+        fetched_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (site, url_key)
+    )
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial_schema", _INITIAL_SCHEMA),
+    Migration(2, "dedupe_and_incremental", _DEDUPE_AND_INCREMENTAL),
+)
 """Every migration, in the order they apply."""
 
 

@@ -49,6 +49,8 @@ class SightingRow:
     headline: str | None = None
     teaser: str | None = None
     listed_at: datetime | None = None
+    source: str = "listing"
+    """What listed it: ``listing`` (an HTML page), ``feed`` (RSS/Atom) or ``sitemap``."""
 
 
 @dataclass(frozen=True, slots=True)

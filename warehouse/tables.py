@@ -41,6 +41,7 @@ NEW_ARTICLES = pa.schema(
         ("version_count", pa.int32()),
         ("first_seen_at", _TS),
         ("last_seen_at", _TS),
+        ("cluster_id", pa.int64()),
     ]
 )
 """Columns of a new ``articles`` row (``fingerprint`` stays NULL)."""
@@ -97,6 +98,8 @@ DECISIONS = pa.schema(
         ("similarity", pa.float64()),
         ("reason", _STR),
         ("decided_at", _TS),
+        ("method", _STR),
+        ("detail", _STR),
     ]
 )
 
@@ -113,6 +116,7 @@ SIGHTINGS = pa.schema(
         ("headline", _STR),
         ("teaser", _STR),
         ("listed_at", _TS),
+        ("source", _STR),
     ]
 )
 
@@ -203,6 +207,7 @@ def plan_tables(run_id: str, plan: Plan) -> dict[str, pa.Table]:
                 "version_count": [1] * n_new,
                 "first_seen_at": [row.fetched_at for row in new_rows],
                 "last_seen_at": [row.fetched_at for row in new_rows],
+                "cluster_id": new_ids,
             },
         ),
         "updated_articles": build(
