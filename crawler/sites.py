@@ -10,6 +10,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -17,12 +18,16 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+
+from crawler.urls import in_domains
 
 #: Where ``gleaner`` looks for the sites file unless told otherwise.
 DEFAULT_SITES_FILE = "sites.toml"
@@ -63,8 +68,34 @@ def _check_selector(selector: str) -> str:
     return selector
 
 
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
+_DURATION = re.compile(rf"(?:{_DURATION_PART.pattern}\s*)+")
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_LONGEST_DURATION = 1000 * 365 * 86400
+
+
+def _to_duration(value: object) -> timedelta:
+    """A duration from ``"90s"``, ``"30m"``, ``"12h"``, ``"7d"``, ``"2w"``, ``"1d12h"`` or seconds."""
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str) and _DURATION.fullmatch(value.strip().lower()):
+        parts = _DURATION_PART.findall(value.strip().lower())
+        seconds = sum(float(number) * _DURATION_UNITS[unit] for number, unit in parts)
+    else:
+        raise ValueError(
+            f"{value!r} is not a duration: use a number of seconds or a string such as "
+            "'90s', '30m', '12h' or '7d'"
+        )
+    if not 0 < seconds <= _LONGEST_DURATION:
+        raise ValueError(f"{value!r} is not a positive duration of at most 1000 years")
+    return timedelta(seconds=seconds)
+
+
 Regex = Annotated[str, AfterValidator(_check_regex)]
 Selector = Annotated[str, AfterValidator(_check_selector)]
+Duration = Annotated[timedelta, BeforeValidator(_to_duration)]
 
 
 class CleanupRules(BaseModel):
@@ -86,6 +117,11 @@ class CleanupRules(BaseModel):
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def _domains(allowed: tuple[str, ...], start_urls: tuple[str, ...]) -> tuple[str, ...]:
+    """The allowed domains, or the start URLs' hosts when none are given."""
+    return allowed or tuple(dict.fromkeys(_host(u) for u in start_urls))
 
 
 class SiteConfig(BaseModel):
@@ -117,8 +153,16 @@ class SiteConfig(BaseModel):
     """User-Agent for this site (default: the ``USER_AGENT`` setting)."""
     cleanup: CleanupRules = CleanupRules()
     """Site rules applied on top of the built-in cleanup."""
+    feeds: tuple[str, ...] = ()
+    """RSS or Atom feeds whose items are articles of the site."""
+    sitemaps: tuple[str, ...] = ()
+    """Sitemaps, news sitemaps or sitemap indexes (also gzip-compressed) listing the site's articles."""
+    recheck_after: Duration | None = None
+    """Refetch an article already in the warehouse once this long has passed (``None``: never)."""
+    stop_at_known: bool = True
+    """Stop following pagination once a listing page holds only articles already known."""
 
-    @field_validator("start_urls")
+    @field_validator("start_urls", "feeds", "sitemaps")
     @classmethod
     def _http_urls(cls, urls: tuple[str, ...]) -> tuple[str, ...]:
         for url in urls:
@@ -127,11 +171,21 @@ class SiteConfig(BaseModel):
                 raise ValueError(f"{url!r} is not an http(s) URL with a host")
         return urls
 
+    @field_validator("feeds", "sitemaps")
+    @classmethod
+    def _on_site(cls, urls: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if "start_urls" not in info.data or "allowed_domains" not in info.data:
+            return urls
+        domains = _domains(info.data["allowed_domains"], info.data["start_urls"])
+        for url in urls:
+            if not in_domains(url, domains):
+                raise ValueError(f"{url!r} is not on the site's domains ({', '.join(domains)})")
+        return urls
+
     @model_validator(mode="after")
     def _default_domains(self) -> SiteConfig:
         if not self.allowed_domains:
-            hosts = tuple(dict.fromkeys(_host(u) for u in self.start_urls))
-            object.__setattr__(self, "allowed_domains", hosts)
+            object.__setattr__(self, "allowed_domains", _domains((), self.start_urls))
         return self
 
     def is_listing(self, url: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,93 @@ drop_selectors = ["div[["]
     text = str(caught.value)
     assert "unknown key" in text
     assert "invalid regular expression" in text
+
+
+FEEDS = """
+[[site]]
+name = "daily"
+start_urls = ["https://daily.example/"]
+allowed_domains = ["daily.example", "cdn.example"]
+feeds = ["https://daily.example/feed.xml", "https://www.daily.example/world/rss"]
+sitemaps = ["https://cdn.example/sitemaps/news.xml.gz"]
+recheck_after = "12h"
+stop_at_known = false
+
+[[site]]
+name = "weekly"
+start_urls = ["https://weekly.example/"]
+recheck_after = 5400
+"""
+
+
+def test_feeds_sitemaps_and_recheck_are_read(tmp_path: Path) -> None:
+    daily, weekly = load_sites(write(tmp_path, FEEDS))
+    assert daily.feeds == ("https://daily.example/feed.xml", "https://www.daily.example/world/rss")
+    assert daily.sitemaps == ("https://cdn.example/sitemaps/news.xml.gz",)
+    assert daily.recheck_after == timedelta(hours=12)
+    assert daily.stop_at_known is False
+    assert weekly.recheck_after == timedelta(minutes=90)
+    assert weekly.feeds == ()
+    assert weekly.sitemaps == ()
+    assert weekly.stop_at_known is True
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ('"90s"', timedelta(seconds=90)),
+        ('"30m"', timedelta(minutes=30)),
+        ('"7d"', timedelta(days=7)),
+        ('"1d 12h"', timedelta(hours=36)),
+        ('"2W"', timedelta(weeks=2)),
+        ("0.5", timedelta(milliseconds=500)),
+    ],
+)
+def test_recheck_after_spellings(tmp_path: Path, written: str, expected: timedelta) -> None:
+    text = f'[[site]]\nname = "a"\nstart_urls = ["https://a.example/"]\nrecheck_after = {written}\n'
+    (site,) = load_sites(write(tmp_path, text))
+    assert site.recheck_after == expected
+
+
+def test_feed_sitemap_and_recheck_problems_name_site_and_field(tmp_path: Path) -> None:
+    bad = """
+[[site]]
+name = "daily"
+start_urls = ["https://daily.example/"]
+feeds = ["https://elsewhere.example/feed.xml"]
+sitemaps = ["/sitemap.xml"]
+recheck_after = "soon"
+
+[[site]]
+name = "weekly"
+start_urls = ["https://weekly.example/"]
+allowed_domains = ["weekly.example"]
+sitemaps = ["https://weekly.example/sitemap.xml", "ftp://weekly.example/sitemap.xml"]
+feeds = ["https://www.weekly.example/rss", "https://weekly.other/rss"]
+recheck_after = "0s"
+stop_at_known = "maybe"
+"""
+    with pytest.raises(SitesFileError) as caught:
+        load_sites(write(tmp_path, bad))
+    found = {(p.site, p.field) for p in caught.value.problems}
+    assert found == {
+        ("daily", "feeds"),
+        ("daily", "sitemaps"),
+        ("daily", "recheck_after"),
+        ("weekly", "sitemaps"),
+        ("weekly", "feeds"),
+        ("weekly", "recheck_after"),
+        ("weekly", "stop_at_known"),
+    }
+    text = str(caught.value)
+    assert (
+        "'https://elsewhere.example/feed.xml' is not on the site's domains (daily.example)" in text
+    )
+    assert "'/sitemap.xml' is not an http(s) URL with a host" in text
+    assert "'ftp://weekly.example/sitemap.xml' is not an http(s) URL" in text
+    assert "'https://weekly.other/rss' is not on the site's domains" in text
+    assert "'soon' is not a duration" in text
+    assert "'0s' is not a positive duration" in text
 
 
 def test_duplicate_names_and_missing_file(tmp_path: Path) -> None:
