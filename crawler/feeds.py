@@ -411,9 +411,13 @@ def sniff_kind(body: bytes, content_type: str | None) -> Literal["feed", "sitema
     puller = etree.XMLPullParser(
         events=("start",), resolve_entities=False, no_network=True, huge_tree=False, recover=True
     )
+    first = None
     try:
-        puller.feed(head)
-        first = next((element for _event, element in puller.read_events()), None)
+        for start in range(0, len(head), 1024):
+            puller.feed(head[start : start + 1024])
+            first = next((element for _event, element in puller.read_events()), None)
+            if first is not None:
+                break
     except etree.XMLSyntaxError:
         first = None
     if first is not None:
