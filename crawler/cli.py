@@ -101,15 +101,24 @@ def _print_reports(db_path: str, run_ids: list[str]) -> None:
 @sites_option
 @db_option
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop each site after N pages.")
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Fetch every page again, unconditionally, even articles the warehouse already has.",
+)
 @verbose_option
 def crawl(
     names: tuple[str, ...],
     sites_file: str | None,
     db_path: str,
     max_pages: int | None,
+    refresh: bool,
     verbose: bool,
 ) -> None:
     """Crawl the named sites from the sites file into the warehouse, then print each run's report.
+
+    A crawl is incremental: listing pages, feeds and sitemaps are requested conditionally, and
+    articles already in the warehouse are not requested again (see the site's recheck_after).
 
     Example:
 
@@ -122,7 +131,10 @@ def crawl(
         sites = [find_site(known, name) for name in dict.fromkeys(names)]
     except (SitesFileError, KeyError) as exc:
         raise _fail(exc) from None
-    run_ids = run_crawl(sites, db_path, max_pages=max_pages, **_crawl_overrides(verbose))
+    overrides = _crawl_overrides(verbose)
+    if refresh:
+        overrides["GLEANER_REFRESH"] = True
+    run_ids = run_crawl(sites, db_path, max_pages=max_pages, **overrides)
     _print_reports(db_path, run_ids)
 
 

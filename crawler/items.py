@@ -27,6 +27,7 @@ RejectReason = Literal[
     "bad_url",
     "invalid",
     "extract_error",
+    "bad_listing",
 ]
 
 

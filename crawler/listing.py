@@ -30,6 +30,8 @@ _CHROME = ("header", "nav", "aside", "footer")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "file:")
 _SPACE = re.compile(r"\s+")
+_PAGE_IN_URL = re.compile(r"/page/\d+/?$|[?&](?:page|p|pg|paged)=\d+(?:&|$)", re.IGNORECASE)
+_PAGER = re.compile(r"paginat|pager|paging", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +57,30 @@ class ListingPage:
     """The tag or section slug in the listing's URL; ``None`` for the home page."""
     entries: list[ListingEntry] = field(default_factory=list)
     listing_links: list[str] = field(default_factory=list)
-    """Other listing pages of the site linked from this one (tags, pagination), to follow."""
+    """Other listing pages of the site linked from this one (tags, sections), to follow."""
+    pagination: list[str] = field(default_factory=list)
+    """Further pages of this same listing (next, numbered pages)."""
 
 
 def tag_of(url: str) -> str | None:
     """The tag or section slug in a listing URL such as ``/tag/world/page/2/``."""
     match = _TAG_IN_URL.search(url)
     return match.group(1).lower() if match else None
+
+
+def is_pagination(anchor: HtmlElement, url: str) -> bool:
+    """Whether a link leads to another page of the same listing: ``rel=next``/``prev``, a link
+    inside a pager, or a page-numbered URL such as ``/page/2/`` or ``?page=2``."""
+    rel = (anchor.get("rel") or "").lower().split()
+    if "next" in rel or "prev" in rel or "previous" in rel:
+        return True
+    if _PAGE_IN_URL.search(url):
+        return True
+    for ancestor in anchor.iterancestors():
+        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if _PAGER.search(marks):
+            return True
+    return False
 
 
 def _text(element: HtmlElement) -> str:
@@ -132,10 +151,11 @@ def parse_listing(html: str | bytes, url: str, site: SiteConfig) -> ListingPage:
     domains = site.allowed_domains
 
     listing_links: list[str] = []
-    for _anchor, link in _absolute_links(doc, base):
+    pagination: list[str] = []
+    for anchor, link in _absolute_links(doc, base):
         target = request_url(link)
         if in_domains(target, domains) and site.is_listing(target) and target != url:
-            listing_links.append(target)
+            (pagination if is_pagination(anchor, target) else listing_links).append(target)
 
     root = _main_root(doc)
     articles: list[tuple[HtmlElement, str, str]] = []
@@ -172,4 +192,5 @@ def parse_listing(html: str | bytes, url: str, site: SiteConfig) -> ListingPage:
         tag=tag_of(url),
         entries=entries,
         listing_links=list(dict.fromkeys(listing_links)),
+        pagination=[link for link in dict.fromkeys(pagination) if link not in listing_links],
     )

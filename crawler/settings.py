@@ -52,3 +52,6 @@ GLEANER_BATCH_SIZE = 500  # rows buffered before one warehouse transaction
 GLEANER_FLUSH_SECONDS = 30.0  # longest wait before buffered rows are committed
 GLEANER_EXTRACT_WORKERS = None  # extraction processes; None: one per core, 0: a thread instead
 GLEANER_PROGRESS = False  # show a live progress line on stderr
+GLEANER_REFRESH = False  # fetch every page again, unconditionally (gleaner crawl --refresh)
+GLEANER_RETRY_FAILED_AFTER = 3600.0  # seconds before a page that failed (5xx, time-out) is retried
+GLEANER_NEAR_DUP_THRESHOLD = None  # near-duplicate similarity threshold; None: the default

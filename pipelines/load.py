@@ -14,8 +14,17 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
+from crawler.urls import url_key
 from pipelines.models import Article, Reject
-from warehouse.rows import ArticleRow, Batch, FetchRow, RejectRow, SightingRow
+from warehouse.rows import (
+    ArticleRow,
+    Batch,
+    FetchRow,
+    ListingStateRow,
+    RejectRow,
+    SightingRow,
+    SkippedRow,
+)
 from warehouse.writer import write_batch
 
 if TYPE_CHECKING:
@@ -74,6 +83,13 @@ def fetch_row(site: str, response: Response, request: Request) -> FetchRow:
     )
 
 
+def _key(url: str) -> str | None:
+    try:
+        return url_key(url)
+    except ValueError:
+        return None
+
+
 class WarehousePipeline:
     """Scrapy pipeline: buffers articles, rejects, sightings and fetches; commits them in batches."""
 
@@ -104,10 +120,15 @@ class WarehousePipeline:
         if isinstance(item, Article):
             self._batch.articles.append(ArticleRow(**item.model_dump()))
         elif isinstance(item, Reject):
-            self._batch.rejects.append(RejectRow(**item.model_dump()))
+            self._batch.rejects.append(RejectRow(**item.model_dump(), url_key=_key(item.url)))
             self.stats.inc_value(f"gleaner/rejects/{item.reason}")
         elif isinstance(item, SightingRow):
             self._batch.sightings.append(item)
+        elif isinstance(item, SkippedRow):
+            self._batch.skipped.append(item)
+            self.stats.inc_value(f"gleaner/skipped/{item.method}")
+        elif isinstance(item, ListingStateRow):
+            self._batch.listings.append(item)
         else:
             return item
         full = len(self._batch) >= self.settings.batch_size

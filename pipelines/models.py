@@ -30,3 +30,5 @@ class Article(BaseModel):
     modified_at: UTCDateTime | None = None
     language: str | None = None
     tags: tuple[NonEmpty, ...] = ()
+    fetched_key: str | None = None
+    """``url_key`` of ``fetched_url`` when ``url`` is another (the page's ``rel=canonical``)."""

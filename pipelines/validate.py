@@ -62,10 +62,13 @@ def validate(item: ArticleItem, site: SiteConfig) -> Article | Reject:
         return reject("bad_date", f"published_at {found.published_at.isoformat()} is in the future")
     url = article_url(item, site)
     try:
+        key = url_key(url)
+        fetched_key = url_key(item.fetched_url)
         return Article(
             site=item.site,
             url=url,
-            url_key=url_key(url),
+            url_key=key,
+            fetched_key=None if fetched_key == key else fetched_key,
             fetched_url=item.fetched_url,
             title=found.title,
             text=found.text,

@@ -66,7 +66,9 @@ def test_runs_and_report_json(demo_run: DemoRun) -> None:
     assert runs[0]["status"] == "finished"
     report = json.loads(gleaner("report", "latest", "--db", db, "--json").stdout)
     assert report["run_id"] == runs[0]["run_id"]
-    assert report["items"]["new"] == len(demo_run.truth)
+    near = sum(1 for record in demo_run.truth if record["near_duplicate_of"])
+    assert report["items"]["new"] == len(demo_run.truth) - near
+    assert report["items"]["near_duplicate"] == near
     assert report["pages"]["by_status"]["404"] >= 1
     by_id = json.loads(gleaner("report", runs[0]["run_id"], "--db", db, "--json").stdout)
     assert by_id == report

@@ -27,7 +27,10 @@ def stored(run: DemoRun) -> dict[str, dict[str, object]]:
 
 def test_demo_prints_a_report(demo_run: DemoRun) -> None:
     out = demo_run.stdout
-    assert re.search(rf"\bnew\s+\W\s+{len(demo_run.truth)}\b", out), "60 new articles in the report"
+    near = sum(1 for record in demo_run.truth if record["near_duplicate_of"])
+    new = len(demo_run.truth) - near
+    assert re.search(rf"\bnew\s+\W\s+{new}\b", out), "every article not a near-duplicate is new"
+    assert re.search(rf"\bnear_duplicate\s+\W\s+{near}\b", out), "the edited re-publication"
     assert "http_error" in out
     assert re.search(r"\b200\b", out)
     assert "ERROR" not in demo_run.stderr, "the 500 is a reject in the report, not a log error"

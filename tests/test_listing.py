@@ -50,14 +50,30 @@ def test_sidebar_nav_and_off_site_links_are_not_items() -> None:
     assert "elsewhere.test" not in urls
 
 
-def test_listing_links_include_nav_pagination_and_footer() -> None:
+def test_listing_links_include_nav_and_footer_and_pagination_is_apart() -> None:
     page = parse_listing(PAGE, "http://t.test/tag/world/", SITE)
-    assert page.listing_links == [
-        "http://t.test/",
-        "http://t.test/tag/world/page/2/",
-        "http://t.test/tag/tech/",
-    ]
+    assert page.listing_links == ["http://t.test/", "http://t.test/tag/tech/"]
+    assert page.pagination == ["http://t.test/tag/world/page/2/"]
     assert page.tag == "world"
+
+
+def test_pagination_is_told_by_rel_pager_or_page_number() -> None:
+    html = (
+        "<html><body><main>"
+        '<a href="/tag/a/">tag a</a>'
+        '<a rel="next" href="/section/world?before=2025">Older</a>'
+        '<div class="pager"><a href="/section/world?offset=20">More</a></div>'
+        '<a href="/section/world?page=3">3</a>'
+        "</main></body></html>"
+    )
+    site = SITE.model_copy(update={"listing_patterns": (r"/tag/", r"/section/world")})
+    page = parse_listing(html, "http://t.test/section/world", site)
+    assert page.listing_links == ["http://t.test/tag/a/"]
+    assert page.pagination == [
+        "http://t.test/section/world?before=2025",
+        "http://t.test/section/world?offset=20",
+        "http://t.test/section/world?page=3",
+    ]
 
 
 def test_page_without_main_uses_body_minus_chrome() -> None:

@@ -125,7 +125,10 @@ def test_changed_text_next_run_is_a_new_version(db: Path) -> None:
         (1, "r1", "Old", "Old text."),
         (2, "r2", "New", "New text."),
     ]
-    assert decisions(db, "r2") == [(A1, "updated", 1, None, None, None)]
+    [(url, decision, article_id, matched, similarity, reason)] = decisions(db, "r2")
+    assert (url, decision, article_id, matched, reason) == (A1, "updated", 1, None, None)
+    assert similarity is not None  # how alike the two versions are
+    assert 0 <= similarity < 1
 
 
 def test_same_url_twice_in_a_run_is_duplicate_url(db: Path) -> None:
@@ -154,7 +157,7 @@ def test_seen_again_then_twice_in_the_next_run(db: Path) -> None:
     # The earlier-published copy comes first and makes a version; the other is a duplicate.
     assert decisions(db, "r2") == [
         (A1, "duplicate_url", None, 1, None, None),
-        (A1, "updated", 1, None, None, None),
+        (A1, "updated", 1, None, 0.0, None),
     ]
     assert query(db, "SELECT text, version_count FROM articles") == [("Changed.", 2)]
 
@@ -184,7 +187,7 @@ def test_duplicate_content_matches_the_oldest_article_with_that_text(db: Path) -
     # A2 is edited to A1's text, so two articles now hold it; A3 matches the older one.
     write_batch(db, Batch("r2", articles=[article(A2, "X."), article(A3, "X.")]))
     assert decisions(db, "r2") == [
-        (A2, "updated", 2, None, None, None),
+        (A2, "updated", 2, None, 0.0, None),
         (A3, "duplicate_content", None, 1, 1.0, None),
     ]
 
@@ -236,7 +239,7 @@ def test_items_of_one_batch_decide_as_if_committed_in_order(db: Path) -> None:
     ]
     write_batch(db, Batch("r2", articles=batch))
     assert decisions(db, "r2") == [
-        (A1, "updated", 1, None, None, None),
+        (A1, "updated", 1, None, 0.0, None),
         (A2, "duplicate_content", None, 1, 1.0, None),
         (A3, "new", 2, None, None, None),
     ]

@@ -31,6 +31,9 @@ class ArticleRow:
     modified_at: datetime | None = None
     language: str | None = None
     tags: tuple[str, ...] = ()
+    fetched_key: str | None = None
+    """Canonical form of ``fetched_url``; ``None`` when it equals ``url_key``. When the two differ,
+    ``url`` came from the page's ``rel=canonical``, which dedupe may decline to trust."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,7 @@ class RejectRow:
     fetched_at: datetime
     detail: str | None = None
     http_status: int | None = None
+    url_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,52 @@ class FetchRow:
     last_modified: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """An article link the crawl did not fetch, because the warehouse already has where it leads.
+
+    Its decision repeats what the warehouse knows: ``unchanged`` for an article, else the earlier
+    decision (a duplicate or a reject) for that URL.
+    """
+
+    site: str
+    url: str
+    url_key: str
+    seen_at: datetime
+    method: str
+    """``known`` (not requested) or ``not_modified`` (a conditional request answered 304)."""
+    article_id: int | None = None
+    """The article the link leads to, when it is one."""
+    decision: str = "unchanged"
+    matched_article_id: int | None = None
+    similarity: float | None = None
+    reason: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingStateRow:
+    """What a listing source (HTML page, feed or sitemap) held when it last answered 200.
+
+    The next run sends its validators, and on a 304 reuses its entries and links unparsed.
+    """
+
+    site: str
+    url: str
+    url_key: str
+    kind: str
+    """``listing``, ``feed`` or ``sitemap``."""
+    fetched_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    entries: tuple[str, ...] = ()
+    """Article URLs listed, in order."""
+    links: tuple[str, ...] = ()
+    """Other listing sources linked (tags, sections, child sitemaps)."""
+    pagination: tuple[str, ...] = ()
+    """Further pages of the same listing."""
+
+
 @dataclass(slots=True)
 class Batch:
     """Everything one commit writes for one run."""
@@ -91,6 +141,15 @@ class Batch:
     sightings: list[SightingRow] = field(default_factory=list)
     rejects: list[RejectRow] = field(default_factory=list)
     fetches: list[FetchRow] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    listings: list[ListingStateRow] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.articles) + len(self.sightings) + len(self.rejects) + len(self.fetches)
+        return (
+            len(self.articles)
+            + len(self.sightings)
+            + len(self.rejects)
+            + len(self.fetches)
+            + len(self.skipped)
+            + len(self.listings)
+        )

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from warehouse.dedupe import Decision, Plan
-    from warehouse.rows import FetchRow, RejectRow, SightingRow
+    from warehouse.rows import FetchRow, ListingStateRow, RejectRow, SightingRow
 
 _TS = pa.timestamp("us", tz="UTC")
 _STR = pa.string()
@@ -132,6 +132,22 @@ REJECTS = pa.schema(
     ]
 )
 
+LISTING_STATE = pa.schema(
+    [
+        ("site", _STR),
+        ("url_key", _STR),
+        ("url", _STR),
+        ("kind", _STR),
+        ("etag", _STR),
+        ("last_modified", _STR),
+        ("entries", _LIST),
+        ("links", _LIST),
+        ("pagination", _LIST),
+        ("run_id", _STR),
+        ("fetched_at", _TS),
+    ]
+)
+
 FETCHES = pa.schema(
     [
         ("run_id", _STR),
@@ -190,12 +206,18 @@ def plan_tables(run_id: str, plan: Plan) -> dict[str, pa.Table]:
     Returns:
         ``new_articles``, ``updated_articles``, ``seen_articles`` and ``article_versions``.
     """
-    new_rows = [row for _, row in plan.new]
-    new_ids = [article_id for article_id, _ in plan.new]
+    new_rows = [row for _, _, row in plan.new]
+    new_ids = [article_id for article_id, _, _ in plan.new]
     n_new = len(new_rows)
     upd_rows = [row for _, _, row in plan.updated]
     upd_versions = [version for _, version, _ in plan.updated]
-    seen_rows = [row for _, row in plan.unchanged]
+    last_seen: dict[int, datetime] = {}
+    for article_id, at in [(i, row.fetched_at) for i, row in plan.unchanged] + plan.seen:
+        last_seen[article_id] = max(at, last_seen.get(article_id, at))
+    for article_id, _, _ in plan.updated:
+        last_seen.pop(article_id, None)
+    seen_ids = list(last_seen)
+    seen_at = list(last_seen.values())
     return {
         "new_articles": build(
             NEW_ARTICLES,
@@ -207,7 +229,7 @@ def plan_tables(run_id: str, plan: Plan) -> dict[str, pa.Table]:
                 "version_count": [1] * n_new,
                 "first_seen_at": [row.fetched_at for row in new_rows],
                 "last_seen_at": [row.fetched_at for row in new_rows],
-                "cluster_id": new_ids,
+                "cluster_id": [cluster_id for _, cluster_id, _ in plan.new],
             },
         ),
         "updated_articles": build(
@@ -222,11 +244,11 @@ def plan_tables(run_id: str, plan: Plan) -> dict[str, pa.Table]:
         ),
         "seen_articles": build(
             SEEN_ARTICLES,
-            seen_rows,
+            seen_ids,
             {
-                "article_id": [article_id for article_id, _ in plan.unchanged],
-                "last_seen_run": [run_id] * len(seen_rows),
-                "last_seen_at": [row.fetched_at for row in seen_rows],
+                "article_id": seen_ids,
+                "last_seen_run": [run_id] * len(seen_ids),
+                "last_seen_at": seen_at,
             },
         ),
         "article_versions": build(
@@ -248,7 +270,9 @@ def decisions_table(run_id: str, decisions: Sequence[Decision], decided_at: date
 
 
 def run_rows_table(
-    schema: pa.Schema, run_id: str, rows: Sequence[SightingRow | RejectRow | FetchRow]
+    schema: pa.Schema,
+    run_id: str,
+    rows: Sequence[SightingRow | RejectRow | FetchRow | ListingStateRow],
 ) -> pa.Table:
-    """Build sightings, rejects or fetches rows as given, with the batch's ``run_id``."""
+    """Build sightings, rejects, fetches or listing-state rows as given, with ``run_id``."""
     return build(schema, rows, {"run_id": [run_id] * len(rows)})

@@ -10,15 +10,24 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from warehouse import tables
+from warehouse import neardup, tables
 from warehouse.db import DEFAULT_RETRY_S, write_session
-from warehouse.dedupe import DECISIONS, Decision, KnownArticle, plan_batch, reject_decisions
+from warehouse.dedupe import (
+    DECISIONS,
+    Decision,
+    KnownArticle,
+    plan_batch,
+    reject_decisions,
+    skipped_decisions,
+)
+from warehouse.nearindex import NearIndex
 from warehouse.runs import require_run
 
 if TYPE_CHECKING:
     import duckdb
 
-    from warehouse.rows import Batch
+    from warehouse.dedupe import Plan
+    from warehouse.rows import Batch, ListingStateRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +44,11 @@ class BatchResult:
 
 
 def write_batch(
-    path: str | os.PathLike[str], batch: Batch, *, retry_s: float = DEFAULT_RETRY_S
+    path: str | os.PathLike[str],
+    batch: Batch,
+    *,
+    retry_s: float = DEFAULT_RETRY_S,
+    near: neardup.NearDupSettings | None = neardup.DEFAULT,
 ) -> BatchResult:
     """Decide and load one batch in a single transaction, holding the write lock only meanwhile.
 
@@ -49,6 +62,7 @@ def write_batch(
         batch: The rows to load; its run must have been started with
             :func:`warehouse.runs.start_run`.
         retry_s: How long to wait for another process's lock.
+        near: Near-duplicate settings; ``None`` turns near-duplicate detection off.
 
     Returns:
         The decisions taken and their counts.
@@ -59,17 +73,27 @@ def write_batch(
     if not len(batch):
         return BatchResult(batch.run_id, dict.fromkeys(DECISIONS, 0))
     decided_at = datetime.now(UTC)
+    index = NearIndex(near) if near is not None else None
+    if index is not None:
+        index.prepare(batch.articles)  # the costly part, before the lock is taken
     with write_session(path, retry_s=retry_s) as conn:
         require_run(conn, batch.run_id)
         known = _known_articles(conn, batch)
+        if index is not None:
+            index.load(conn, batch.articles)
         next_id = _scalar(conn, "SELECT coalesce(max(article_id), 0) + 1 FROM articles")
-        plan = plan_batch(batch.run_id, batch.articles, known, next_id)
-        decisions = plan.decisions + reject_decisions(batch.rejects)
+        plan = plan_batch(batch.run_id, batch.articles, known, next_id, index, batch.skipped)
+        decisions = (
+            plan.decisions + skipped_decisions(batch.skipped) + reject_decisions(batch.rejects)
+        )
         article_tables = tables.plan_tables(batch.run_id, plan)
         rows = _insert(conn, "articles", article_tables["new_articles"])
         rows += _update(conn, article_tables["updated_articles"])
         rows += _update(conn, article_tables["seen_articles"])
         rows += _insert(conn, "article_versions", article_tables["article_versions"])
+        if index is not None:
+            rows += _write_buckets(conn, index, plan)
+        rows += _replace_listing_state(conn, batch)
         rows += _insert(
             conn, "decisions", tables.decisions_table(batch.run_id, decisions, decided_at)
         )
@@ -85,26 +109,73 @@ def write_batch(
 
 
 def _known_articles(conn: duckdb.DuckDBPyConnection, batch: Batch) -> list[KnownArticle]:
-    """Fetch the existing articles sharing a url_key or content_key with the batch."""
+    """Fetch the existing articles sharing a URL key or content key with the batch.
+
+    Texts come along only where the batch brings another text for the article's URL (an update,
+    or a ``rel=canonical`` to check).
+    """
     if not batch.articles:
         return []
+    articles = batch.articles
     keys = pa.table(
         {
-            "url_key": [a.url_key for a in batch.articles],
-            "content_key": [a.content_key for a in batch.articles],
+            "url_key": [a.url_key for a in articles] + [a.fetched_key for a in articles],
+            "content_key": [a.content_key for a in articles] * 2,
         }
     )
     conn.register("_batch_keys", keys)
     found = conn.execute(
         """
-        SELECT article_id, url_key, content_key, last_seen_run, version_count
-        FROM articles
-        WHERE url_key IN (SELECT url_key FROM _batch_keys)
+        SELECT article_id, url_key, content_key, last_seen_run, version_count, cluster_id,
+               CASE WHEN EXISTS (
+                   SELECT 1 FROM _batch_keys AS k
+                   WHERE k.url_key = a.url_key AND k.content_key <> a.content_key
+               ) THEN text END AS text
+        FROM articles AS a
+        WHERE url_key IN (SELECT url_key FROM _batch_keys WHERE url_key IS NOT NULL)
            OR content_key IN (SELECT content_key FROM _batch_keys)
         """
     ).fetchall()
     conn.unregister("_batch_keys")
     return [KnownArticle(*row) for row in found]
+
+
+def _write_buckets(conn: duckdb.DuckDBPyConnection, index: NearIndex, plan: Plan) -> int:
+    """Store the buckets of new articles and replace those of updated ones."""
+    updated = [article_id for article_id, _, _ in plan.updated]
+    if updated:
+        conn.register("_batch_updated", pa.table({"article_id": pa.array(updated, pa.int64())}))
+        conn.execute(
+            "DELETE FROM article_buckets WHERE article_id IN (SELECT article_id FROM _batch_updated)"
+        )
+        conn.unregister("_batch_updated")
+    ids: list[int] = []
+    buckets: list[int] = []
+    for article_id, row in [(i, r) for i, _, r in plan.new] + [(i, r) for i, _, r in plan.updated]:
+        found = index.buckets_of(row)
+        ids.extend([article_id] * len(found))
+        buckets.extend(found)
+    data = pa.table(
+        {"article_id": pa.array(ids, pa.int64()), "bucket": pa.array(buckets, pa.int64())}
+    )
+    return _insert(conn, "article_buckets", data)
+
+
+def _replace_listing_state(conn: duckdb.DuckDBPyConnection, batch: Batch) -> int:
+    """Keep only the newest state of each listing source the batch fetched."""
+    if not batch.listings:
+        return 0
+    newest: dict[tuple[str, str], ListingStateRow] = {}
+    for row in batch.listings:
+        newest[(row.site, row.url_key)] = row
+    data = tables.run_rows_table(tables.LISTING_STATE, batch.run_id, list(newest.values()))
+    conn.register("_batch_listing_keys", data.select(["site", "url_key"]))
+    conn.execute(
+        "DELETE FROM listing_state USING _batch_listing_keys AS k "
+        "WHERE listing_state.site = k.site AND listing_state.url_key = k.url_key"
+    )
+    conn.unregister("_batch_listing_keys")
+    return _insert(conn, "listing_state", data)
 
 
 def _insert(conn: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> int:

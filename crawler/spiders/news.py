@@ -6,8 +6,9 @@ Run it as ``gleaner crawl NAME`` or ``scrapy crawl news -a site=NAME``. The site
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 import scrapy
@@ -16,13 +17,16 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
+from crawler.incremental import Action, CrawlState, validators
 from crawler.items import ArticleItem, Reject, RejectReason
-from crawler.listing import parse_listing
 from crawler.pool import ExtractionPool
 from crawler.sites import SiteConfig, find_site, load_sites
-from crawler.urls import request_url
-from warehouse.rows import SightingRow
+from crawler.sources import Listed, SourceError, SourceKind, read_source
+from crawler.urls import request_url, url_key
+from warehouse.dedupe import ARTICLE_DECISIONS
+from warehouse.rows import ListingStateRow, SightingRow, SkippedRow
 from warehouse.runs import new_run_id
+from warehouse.state import read_site_state
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -30,13 +34,18 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
-#: Error statuses the callbacks see (as rejects), once retries are spent. Not "all": that would
-#: also stop redirects from being followed.
-_ERROR_STATUSES = tuple(range(400, 600))
+#: Statuses the callbacks see besides 2xx: 304 (a conditional request's answer) and errors, once
+#: retries are spent (as rejects). Not "all": that would also stop redirects from being followed.
+_STATUSES = (304, *range(400, 600))
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 class NewsSpider(scrapy.Spider):
@@ -50,6 +59,9 @@ class NewsSpider(scrapy.Spider):
         self.run_id = run_id
         self.pool = pool
         self.allowed_domains = list(site.allowed_domains)
+        self.state = CrawlState()
+        self._skipped_keys: set[str] = set()
+        self._skipped_articles: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -88,16 +100,36 @@ class NewsSpider(scrapy.Spider):
         self.pool.close()
 
     async def start(self) -> AsyncIterator[Any]:
-        """One request per start URL, each a listing page."""
-        for url in self.site.start_urls:
-            yield self._listing_request(url)
+        """Read what the warehouse knows of the site, then request every listing source."""
+        settings = self.crawler.settings
+        stored = await asyncio.to_thread(read_site_state, settings["GLEANER_DB"], self.site.name)
+        retry = settings.getfloat("GLEANER_RETRY_FAILED_AFTER", 3600.0)
+        self.state = CrawlState.build(
+            stored,
+            refresh=settings.getbool("GLEANER_REFRESH"),
+            recheck_after=self.site.recheck_after,
+            retry_failed_after=timedelta(seconds=retry),
+        )
+        sources: tuple[tuple[SourceKind, tuple[str, ...]], ...] = (
+            ("listing", self.site.start_urls),
+            ("feed", self.site.feeds),
+            ("sitemap", self.site.sitemaps),
+        )
+        for kind, urls in sources:
+            for url in urls:
+                yield self._source_request(url, kind)
 
-    def _listing_request(self, url: str) -> scrapy.Request:
+    def _source_request(self, url: str, kind: SourceKind) -> scrapy.Request:
+        """A request for a listing source, conditional when the warehouse has its validators."""
+        key = url_key(url)
+        stored = self.state.listing(key)
+        headers = validators(stored.etag, stored.last_modified) if stored else {}
         return scrapy.Request(
             url,
-            callback=self.parse_listing,
+            callback=self.parse_source,
             errback=self.failed,
-            meta={"gleaner_role": "listing", "handle_httpstatus_list": _ERROR_STATUSES},
+            headers=headers,
+            meta={"gleaner_role": kind, "gleaner_key": key, "handle_httpstatus_list": _STATUSES},
         )
 
     def _reject(
@@ -113,7 +145,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _unusable(self, response: Response, role: str) -> Reject | None:
-        """A reject when the response is an HTTP error or not HTML; ``None`` when it is usable."""
+        """A reject when the response is an HTTP error or of the wrong type; else ``None``."""
         if response.status >= 400:
             return self._reject(
                 response.url,
@@ -122,51 +154,156 @@ class NewsSpider(scrapy.Spider):
                 response.status,
             )
         ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+        if role in ("feed", "sitemap"):
+            return None  # told apart by their content, whatever the Content-Type says
         if (ctype and ctype not in _HTML_TYPES) or not isinstance(response, TextResponse):
             return self._reject(
                 response.url, "not_html", f"Content-Type {ctype.decode('latin-1')}", response.status
             )
         return None
 
-    def parse_listing(self, response: Response) -> Any:
-        """Sightings for every listed article; requests for articles and further listing pages."""
-        bad = self._unusable(response, "listing")
+    def parse_source(self, response: Response) -> list[Any]:
+        """A listing page, feed or sitemap: sightings, and requests for what it lists and links.
+
+        A 304 costs no parsing: the entries and links stored from its last 200 stand in.
+        """
+        kind: SourceKind = response.meta["gleaner_role"]
+        key: str = response.meta["gleaner_key"]
+        if response.status == 304:
+            stored = self.state.listing(key)
+            if stored is None:
+                return []
+            listed = [Listed(url, url_key(url)) for url in stored.entries]
+            return self._follow(listed, stored.links, stored.pagination, kind)
+        bad = self._unusable(response, kind)
         if bad:
-            yield bad
-            return
-        page = parse_listing(response.text, response.url, self.site)
+            return [bad]
+        try:
+            text = response.text if kind == "listing" else None
+            page = read_source(response.body, text, response.url, kind, self.site)
+        except SourceError as exc:
+            return [self._reject(response.url, "bad_listing", str(exc), response.status)]
         seen_at = _now()
-        for entry in page.entries:
-            yield SightingRow(
+        out: list[Any] = [
+            ListingStateRow(
                 site=self.site.name,
-                listing_url=response.url,
-                article_url=entry.url,
-                url_key=entry.url_key,
-                position=entry.position,
-                seen_at=seen_at,
-                tag=page.tag,
-                headline=entry.headline,
-                teaser=entry.teaser,
-                listed_at=entry.listed_at,
+                url=response.url,
+                url_key=key,
+                kind=kind,
+                fetched_at=seen_at,
+                etag=_header(response, b"ETag"),
+                last_modified=_header(response, b"Last-Modified"),
+                entries=tuple(e.url for e in page.entries),
+                links=tuple(page.listing_links),
+                pagination=tuple(page.pagination),
             )
-            yield scrapy.Request(
-                request_url(entry.url),
-                callback=self.parse_article,
-                errback=self.failed,
-                cb_kwargs={"headline": entry.headline},
-                meta={"gleaner_role": "article", "handle_httpstatus_list": _ERROR_STATUSES},
+        ]
+        for entry in page.entries:
+            out.append(
+                SightingRow(
+                    site=self.site.name,
+                    listing_url=response.url,
+                    article_url=entry.url,
+                    url_key=entry.url_key,
+                    position=entry.position,
+                    seen_at=seen_at,
+                    tag=page.tag,
+                    headline=entry.headline,
+                    teaser=entry.teaser,
+                    listed_at=entry.listed_at,
+                    source=kind,
+                )
             )
-        for link in page.listing_links:
-            yield self._listing_request(link)
+        listed = [Listed(e.url, e.url_key, e.listed_at, e.headline) for e in page.entries]
+        out += self._follow(listed, page.listing_links, page.pagination, kind)
+        return out
+
+    def _follow(
+        self,
+        listed: list[Listed],
+        links: Sequence[str],
+        pagination: Sequence[str],
+        kind: SourceKind,
+    ) -> list[Any]:
+        """Requests for the listed articles due a fetch, rows for those skipped, and requests for
+        further sources; pagination stops at a page that lists only known articles."""
+        now = _now()
+        out: list[Any] = []
+        for item in listed:
+            action = self.state.action(item.url_key, item.listed_at, now)
+            if action is Action.SKIP:
+                out.extend(self._skipped(item.url, item.url_key, "known"))
+                continue
+            headers = self.state.article_headers(item.url_key) if action is Action.RECHECK else {}
+            out.append(
+                scrapy.Request(
+                    request_url(item.url),
+                    callback=self.parse_article,
+                    errback=self.failed,
+                    headers=headers,
+                    cb_kwargs={"headline": item.headline},
+                    meta={
+                        "gleaner_role": "article",
+                        "gleaner_key": item.url_key,
+                        "handle_httpstatus_list": _STATUSES,
+                    },
+                )
+            )
+        link_kind: SourceKind = "sitemap" if kind == "sitemap" else "listing"
+        out += [self._source_request(link, link_kind) for link in links]
+        only_known = bool(listed) and all(self.state.is_known(i.url_key) for i in listed)
+        if not (self.site.stop_at_known and only_known):
+            out += [self._source_request(link, kind) for link in pagination]
+        return out
+
+    def _skipped(self, url: str, key: str, method: str) -> list[SkippedRow]:
+        """The row of an article link not fetched, once per URL key in a run."""
+        if key in self._skipped_keys:
+            return []
+        self._skipped_keys.add(key)
+        page = self.state.known[key]
+        decision, matched = page.decision, page.matched_article_id
+        article_id = page.article_id if decision in ARTICLE_DECISIONS else None
+        if article_id is not None:
+            if article_id in self._skipped_articles:  # listed under another URL as well
+                decision, matched, article_id = "duplicate_url", article_id, None
+            else:
+                self._skipped_articles.add(article_id)
+                decision, matched = "unchanged", None
+        detail = (
+            "not modified since the last fetch (HTTP 304)"
+            if method == "not_modified"
+            else "already in the warehouse; not requested"
+        )
+        return [
+            SkippedRow(
+                site=self.site.name,
+                url=url,
+                url_key=key,
+                seen_at=_now(),
+                method=method,
+                article_id=article_id,
+                decision=decision,
+                matched_article_id=matched,
+                similarity=page.similarity if decision != "unchanged" else None,
+                reason=page.reason if decision == "rejected" else None,
+                detail=detail,
+            )
+        ]
 
     async def parse_article(
         self, response: Response, headline: str | None = None
-    ) -> list[ArticleItem | Reject]:
+    ) -> list[ArticleItem | Reject | SkippedRow]:
         """Extract the article in the pool and pass it on for validation.
 
         Results are returned in a list: Scrapy iterates a lone return value that is iterable, and
         a pydantic ``Reject`` is.
         """
+        if response.status == 304:
+            key = response.meta.get("gleaner_key") or url_key(response.url)
+            if key in self.state.known:
+                return list(self._skipped(response.url, key, "not_modified"))
+            return []
         bad = self._unusable(response, "article")
         if bad:
             return [bad]

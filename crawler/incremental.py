@@ -1,0 +1,174 @@
+"""Incremental crawling: which listed articles to fetch, which to skip, and what to send with a request.
+
+A :class:`CrawlState` is built once per run from what the warehouse knows of the site
+(:func:`warehouse.state.read_site_state`). Listing sources are always requested, conditionally
+when the warehouse holds their validators. A listed article already in the warehouse is not
+requested again, unless:
+
+- the run refreshes (``gleaner crawl --refresh``): everything is fetched, unconditionally;
+- the listing dates it later than the warehouse's copy (an edit): it is rechecked, conditionally;
+- the site's ``recheck_after`` has passed since it was last fetched: rechecked, conditionally;
+- its last fetch failed for a reason that may pass (a 5xx, 429, time-out or network error) and
+  ``retry_failed_after`` has passed: it is fetched again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from crawler.urls import url_key
+from warehouse.dedupe import ARTICLE_DECISIONS
+
+if TYPE_CHECKING:
+    from warehouse.state import SiteState, StoredListing
+
+#: Reject reasons that may not happen again: the page is worth another try later.
+TRANSIENT_REASONS = frozenset({"timeout", "fetch_error", "extract_error"})
+#: A listing date at most this much after the stored dates is the same date written differently.
+DATE_SLACK = timedelta(minutes=1)
+
+
+class Action(Enum):
+    """What to do with a listed article."""
+
+    FETCH = "fetch"
+    """Not in the warehouse (or a refresh): request it."""
+    RECHECK = "recheck"
+    """In the warehouse but maybe changed: request it conditionally."""
+    SKIP = "skip"
+    """In the warehouse and not due: record it as seen, request nothing."""
+
+
+@dataclass(slots=True)
+class KnownPage:
+    """What the warehouse knows of one article URL."""
+
+    url: str
+    decision: str
+    """The decision to repeat when the page is not fetched."""
+    article_id: int | None = None
+    matched_article_id: int | None = None
+    similarity: float | None = None
+    reason: str | None = None
+    fetched_at: datetime | None = None
+    status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    dated_at: datetime | None = None
+    """The later of the article's published and modified dates."""
+
+    @property
+    def failed(self) -> bool:
+        """Whether the last attempt failed for a reason that may pass."""
+        if self.decision != "rejected":
+            return False
+        return self.reason in TRANSIENT_REASONS or (
+            self.status is not None and (self.status >= 500 or self.status == 429)
+        )
+
+
+@dataclass(slots=True)
+class CrawlState:
+    """The warehouse's knowledge of one site, keyed by URL key, and the rules that use it."""
+
+    known: dict[str, KnownPage] = field(default_factory=dict)
+    listings: dict[str, StoredListing] = field(default_factory=dict)
+    refresh: bool = False
+    recheck_after: timedelta | None = None
+    retry_failed_after: timedelta | None = None
+
+    @classmethod
+    def build(
+        cls,
+        stored: SiteState,
+        *,
+        refresh: bool = False,
+        recheck_after: timedelta | None = None,
+        retry_failed_after: timedelta | None = None,
+    ) -> CrawlState:
+        """Key what the warehouse holds by URL key: fetched URLs, canonical URLs and decisions."""
+        known: dict[str, KnownPage] = {}
+        for d in sorted(stored.decisions, key=lambda d: d.decided_at):
+            key = d.url_key or _key(d.url)
+            if key is None:
+                continue
+            page = KnownPage(d.url, d.decision, d.article_id, d.matched_article_id, d.similarity)
+            page.reason = d.reason
+            page.fetched_at = d.decided_at
+            known[key] = page
+        for a in stored.articles:
+            dated = max((t for t in (a.published_at, a.modified_at) if t is not None), default=None)
+            for key in {a.url_key, _key(a.fetched_url)} - {None}:
+                assert key is not None
+                page = KnownPage(a.fetched_url, "unchanged", a.article_id)
+                page.fetched_at = a.last_seen_at
+                page.dated_at = dated
+                known[key] = page
+        for f in stored.fetches:
+            key = _key(f.url)
+            fetched = known.get(key) if key is not None else None
+            if fetched is None:
+                continue
+            page = fetched
+            page.status, page.etag, page.last_modified = f.status, f.etag, f.last_modified
+            page.fetched_at = f.fetched_at
+        listings: dict[str, StoredListing] = {s.url_key: s for s in stored.listings}
+        return cls(known, listings, refresh, recheck_after, retry_failed_after)
+
+    def is_known(self, key: str) -> bool:
+        """Whether the warehouse has a decision for this URL key (and the run is not a refresh)."""
+        return not self.refresh and key in self.known
+
+    def action(self, key: str, listed_at: datetime | None, now: datetime) -> Action:
+        """What to do with a listed article, given the date its listing shows."""
+        page = None if self.refresh else self.known.get(key)
+        if page is None:
+            return Action.FETCH
+        if page.failed:
+            due = _due(page.fetched_at, self.retry_failed_after, now)
+            return Action.FETCH if due else Action.SKIP
+        if page.decision in ARTICLE_DECISIONS and _newer(listed_at, page):
+            return Action.RECHECK
+        if _due(page.fetched_at, self.recheck_after, now):
+            return Action.RECHECK
+        return Action.SKIP
+
+    def article_headers(self, key: str) -> dict[str, str]:
+        """Validators for a conditional request of a known article."""
+        page = self.known.get(key)
+        return {} if page is None else validators(page.etag, page.last_modified)
+
+    def listing(self, key: str) -> StoredListing | None:
+        """The stored state of a listing source (``None`` on a refresh)."""
+        return None if self.refresh else self.listings.get(key)
+
+
+def validators(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """``If-None-Match`` / ``If-Modified-Since`` headers for the validators a server gave."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def _key(url: str) -> str | None:
+    try:
+        return url_key(url)
+    except ValueError:
+        return None
+
+
+def _due(last: datetime | None, after: timedelta | None, now: datetime) -> bool:
+    return after is not None and (last is None or last + after <= now)
+
+
+def _newer(listed_at: datetime | None, page: KnownPage) -> bool:
+    """Whether a listing dates the article later than the warehouse's copy says."""
+    if listed_at is None or page.dated_at is None:
+        return False
+    return listed_at > page.dated_at + DATE_SLACK
