@@ -30,8 +30,9 @@ h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
 .meta, .muted { color: #57606a; }
 table { border-collapse: collapse; min-width: 40rem; margin: .5rem 0; }
 th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #eaeef2;
-         vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f6f8fa; }
+         vertical-align: top; overflow-wrap: break-word; }
+th { background: #f6f8fa; white-space: nowrap; }
+a { overflow-wrap: anywhere; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .chart text { font-size: 13px; fill: #1b1f24; }
 .bar { fill: #0969da; }
@@ -206,21 +207,23 @@ def _changes(previous: dict[str, Any] | None) -> list[str]:
 def _decisions(report: dict[str, Any]) -> list[str]:
     previous = report["previous_run"]
     methods = report["items_by_method"]
-    headers = ["decision", "count", "how"]
+    headers = ["decision", "count"] + (["how"] if methods else [])
     if previous is not None:
         headers += ["previous run", "change"]
     rows = []
     for name, count in report["items"].items():
-        how = ", ".join(f"{m} {n}" for m, n in methods.get(name, {}).items())
-        row: list[object] = [name, count, how]
+        row: list[object] = [name, count]
+        if methods:
+            row.append(", ".join(f"{m} {n}" for m, n in methods.get(name, {}).items()))
         if previous is not None:
             change = previous["changes"][name]
             row += [change["previous"], change_pct_text(change["change_pct"])]
         rows.append(row)
+    numeric = (1, len(headers) - 2, len(headers) - 1) if previous is not None else (1,)
     return [
         '<section id="decisions"><h2>Items by decision</h2>',
         decisions_chart(report["items"]),
-        _table(headers, rows, numeric=(1, 3, 4)),
+        _table(headers, rows, numeric=numeric),
         "</section>",
     ]
 
