@@ -274,10 +274,11 @@ def runs(db_path: str, as_json: bool) -> None:
     help="Write the report as one self-contained HTML page to this file.",
 )
 def report(run: str, db_path: str, as_json: bool, html_path: str | None) -> None:
-    """Show a run's report: pages, decisions, duplicates, updates, rejects, and the change
-    from the previous run of the same sites.
+    """Show a run's report on the terminal, as JSON, or as one self-contained HTML page.
 
-    RUN is a run id or ``latest``. ``docs/report.md`` documents the JSON.
+    It has pages by role and status, items by decision, every duplicate, update and reject,
+    and the change from the previous run of the same sites. RUN is a run id or ``latest``;
+    ``docs/report.md`` documents the JSON.
 
     Example:
 
