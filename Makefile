@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# apt-get needs root: use sudo unless we are root already.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: venv demo test lint clean
+.PHONY: venv browser demo test lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +19,19 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/gleaner demo
 
-test: $(STAMP)
+# The HTML report's test renders it in headless Chromium (Debian's chromium package).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (apt-get) for the browser test"; \
+	    $(SUDO) apt-get update -qq >/dev/null && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium not found and no apt-get: the browser test will be skipped"; \
+	  fi; \
+	}
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

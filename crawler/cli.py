@@ -256,7 +256,7 @@ def sql(
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
 def runs(db_path: str, as_json: bool) -> None:
-    """List the runs, newest first, with their status and counts.
+    """List the runs, newest first, with their status, duration and counts.
 
     Example:
 
@@ -279,24 +279,42 @@ def runs(db_path: str, as_json: bool) -> None:
 @click.argument("run", default="latest")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def report(run: str, db_path: str, as_json: bool) -> None:
-    """Show a run's report: pages by status, items by decision, rejects and duplicates.
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False),
+    help="Write the report as one self-contained HTML page to this file.",
+)
+def report(run: str, db_path: str, as_json: bool, html_path: str | None) -> None:
+    """Show a run's report on the terminal, as JSON, or as one self-contained HTML page.
 
-    RUN is a run id or ``latest``.
+    It has pages by role and status, items by decision, every duplicate, update and reject,
+    and the change from the previous run of the same sites. RUN is a run id or ``latest``;
+    ``docs/report.md`` documents the JSON.
 
     Example:
 
-        gleaner report latest --json
+        gleaner report latest --html report.html
     """
     from crawler.report_view import print_report
     from warehouse.queries import run_report
 
+    if as_json and html_path:
+        raise click.UsageError("Choose one of --json and --html.")
     try:
         found = run_report(db_path, run)
     except WarehouseError as exc:
         raise _fail(exc) from None
     if as_json:
         console.out(dumps(found), highlight=False)
+    elif html_path:
+        from crawler.report_html import write_html
+
+        try:
+            written = write_html(found, html_path)
+        except OSError as exc:
+            raise GleanerError(f"cannot write {html_path}: {exc.strerror or exc}") from None
+        console.out(f"wrote {written}", highlight=False)
     else:
         print_report(found, console)
 

@@ -20,17 +20,135 @@ def when(value: str | None) -> str:
     return value[:19].replace("T", " ") + ("Z" if value.endswith("+00:00") else value[26:])
 
 
-def _counts_table(title: str, heading: str, counts: dict[str, int]) -> Table:
+def duration(seconds: float | None) -> str:
+    """A run's duration as people read it: ``-``, ``12.3 s`` or ``4 min 05 s``."""
+    if seconds is None:
+        return "-"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def percent(fraction: float | None) -> str:
+    """A fraction as a percent with at most one decimal: ``91%``, ``91.3%``; ``-`` for None."""
+    if fraction is None:
+        return "-"
+    return f"{fraction * 100:.1f}".removesuffix(".0") + "%"
+
+
+def change_text(name: str, change: dict[str, Any]) -> str:
+    """One decision's change from the previous run: ``new 3 (down 97% from 100)``.
+
+    Args:
+        name: The decision.
+        change: Its ``previous``, ``current`` and ``change_pct`` from the report.
+
+    Returns:
+        The count now, and how it moved: ``up``/``down`` a percent from the earlier count,
+        ``same``, or ``up from 0``.
+    """
+    previous, current, pct = change["previous"], change["current"], change["change_pct"]
+    if pct is None:
+        moved = f"up from {previous}"
+    elif pct == 0:
+        moved = "same"
+    else:
+        moved = f"{'up' if pct > 0 else 'down'} {abs(pct):g}% from {previous}"
+    return f"{name} {current} ({moved})"
+
+
+def change_pct_text(pct: float | None) -> str:
+    """A change in percent, signed: ``-80%``, ``+25%``, ``0%``; ``up from 0`` for None."""
+    if pct is None:
+        return "up from 0"
+    return "0%" if pct == 0 else f"{pct:+g}%"
+
+
+def _methods(counts: dict[str, int] | None) -> str:
+    """How one decision's items were decided: ``known 40, url_key 3``."""
+    return ", ".join(f"{method} {n}" for method, n in (counts or {}).items())
+
+
+def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, title_justify="left", show_edge=False)
-    table.add_column(heading)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _summary(report: dict[str, Any]) -> Text:
+    """The headline counts: pages, items per decision, sightings."""
+    items = report["items"]
+    duplicates = sum(items[d] for d in ("duplicate_url", "duplicate_content", "near_duplicate"))
+    sightings = report["sightings"]
+    sources = ", ".join(f"{k} {v}" for k, v in sightings["by_source"].items())
+    return Text(
+        f"{report['pages']['total']} pages, {sum(items.values())} items: {items['new']} new, "
+        f"{items['updated']} updated, {items['unchanged']} unchanged, {duplicates} duplicates, "
+        f"{items['rejected']} rejected; {sightings['total']} sightings of "
+        f"{sightings['articles']} articles" + (f" ({sources})" if sources else "")
+    )
+
+
+def _changes(report: dict[str, Any]) -> Text:
+    """The change line: each decision that has items now or had them in the previous run."""
+    previous = report["previous_run"]
+    if previous is None:
+        return Text("No earlier run of the same sites to compare with.")
+    moved = [
+        change_text(name, change)
+        for name, change in previous["changes"].items()
+        if change["previous"] or change["current"]
+    ]
+    return Text(
+        f"Since run {previous['run_id']} ({when(previous['started_at'])}, "
+        f"{previous['status']}): " + (", ".join(moved) or "no items in either run")
+    )
+
+
+def _pages_table(pages: dict[str, Any]) -> Table:
+    """Responses by role (rows) and HTTP status (columns)."""
+    statuses = list(pages["by_status"])
+    table = Table(title=f"Pages fetched: {pages['total']}", title_justify="left", show_edge=False)
+    table.add_column("role")
+    for column in (*statuses, "total"):
+        table.add_column(column, justify="right")
+    for role, counts in pages["by_role_status"].items():
+        row = [str(counts.get(status, "")) for status in statuses]
+        table.add_row(Text(role), *row, str(pages["by_role"][role]))
+    return table
+
+
+def _decisions_table(report: dict[str, Any]) -> Table:
+    """Items per decision, how they were decided, and the previous run's counts."""
+    previous = report["previous_run"]
+    table = Table(title="Items by decision", title_justify="left", show_edge=False)
+    table.add_column("decision")
     table.add_column("count", justify="right")
-    for key, count in counts.items():
-        table.add_row(Text(str(key)), str(count))
+    methods = report["items_by_method"]
+    if methods:
+        table.add_column("how")
+    if previous is not None:
+        table.add_column("previous run", justify="right")
+        table.add_column("change", justify="right")
+    for name, count in report["items"].items():
+        row = [Text(name), Text(str(count))]
+        if methods:
+            row.append(Text(_methods(methods.get(name))))
+        if previous is not None:
+            change = previous["changes"][name]
+            pct = change["change_pct"]
+            row += [Text(str(change["previous"])), Text(change_pct_text(pct))]
+        table.add_row(*row)
     return table
 
 
 def print_report(report: dict[str, Any], console: Console) -> None:
-    """Print one run's report: pages, decisions, rejects and duplicates."""
+    """Print one run's report: headline, change since the previous run, then the tables.
+
+    Every value from the warehouse is printed as plain text, never as rich markup.
+    """
     head = Text.assemble(
         ("Run ", "bold"),
         (report["run_id"], "bold cyan"),
@@ -41,19 +159,40 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     )
     console.print(head)
     console.print(
-        Text(f"started {when(report['started_at'])}, finished {when(report['finished_at'])}")
+        Text(
+            f"started {when(report['started_at'])}, finished {when(report['finished_at'])}, "
+            f"took {duration(report['duration_s'])}"
+        )
     )
-    pages = report["pages"]
-    console.print(
-        _counts_table(f"Pages fetched: {pages['total']}", "HTTP status", pages["by_status"])
-    )
-    console.print(_counts_table("Items by decision", "decision", report["items"]))
+    console.print(_summary(report))
+    console.print(_changes(report))
+    console.print(_pages_table(report["pages"]))
+    console.print(_decisions_table(report))
+    if report["duplicates"]:
+        table = _table("Duplicates", "url", "decision", "matched article", "similarity", "method")
+        for d in report["duplicates"]:
+            matched = Text(f"{d['matched_title'] or ''}\n{d['matched_url'] or ''}")
+            table.add_row(
+                Text(d["url"]),
+                Text(d["decision"]),
+                matched,
+                percent(d["similarity"]),
+                Text(d["method"] or ""),
+            )
+        console.print(table)
+    if report["updated"]:
+        table = _table("Updated articles", "article", "version", "changed")
+        for u in report["updated"]:
+            article = Text(f"{u['title'] or ''}\n{u['url']}")
+            table.add_row(article, str(u["version"] or ""), percent(u["changed"]))
+        console.print(table)
     rejects = report["rejects"]
     if rejects["total"]:
-        console.print(_counts_table("Rejects by reason", "reason", rejects["by_reason"]))
-        table = Table(title="Rejects", title_justify="left", show_edge=False)
-        for column in ("reason", "status", "url", "detail"):
-            table.add_column(column, overflow="fold")
+        table = _table("Rejects by reason", "reason", "count")
+        for reason, count in rejects["by_reason"].items():
+            table.add_row(Text(reason), str(count))
+        console.print(table)
+        table = _table("Rejects", "reason", "status", "url", "detail")
         for r in rejects["list"]:
             table.add_row(
                 Text(r["reason"]),
@@ -62,24 +201,16 @@ def print_report(report: dict[str, Any], console: Console) -> None:
                 Text(r["detail"] or ""),
             )
         console.print(table)
-    if report["duplicates"]:
-        table = Table(title="Duplicates", title_justify="left", show_edge=False)
-        for column in ("decision", "url", "matched article", "similarity"):
-            table.add_column(column, overflow="fold")
-        for d in report["duplicates"]:
-            matched = Text(f"{d['matched_title'] or ''}\n{d['matched_url'] or ''}")
-            similarity = "" if d["similarity"] is None else f"{d['similarity']:.2f}"
-            table.add_row(Text(d["decision"]), Text(d["url"]), matched, similarity)
-        console.print(table)
 
 
 def print_runs(runs: list[dict[str, Any]], console: Console) -> None:
-    """Print the run list, newest first."""
+    """Print the run list, newest first: status, duration and counts."""
     columns = (
         "run_id",
         "sites",
         "status",
         "started_at",
+        "duration",
         "pages",
         "new",
         "updated",
@@ -87,11 +218,18 @@ def print_runs(runs: list[dict[str, Any]], console: Console) -> None:
         "duplicates",
         "rejects",
     )
-    table = Table(*columns, show_edge=False)
+    table = Table(*columns[:5], show_edge=False)
+    for column in columns[5:]:
+        table.add_column(column, justify="right")
     for run in runs:
-        values = [", ".join(v) if isinstance(v, list) else v for v in (run[c] for c in columns)]
-        values[3] = when(run["started_at"])
-        table.add_row(*(Text("" if v is None else str(v)) for v in values))
+        values = [
+            ", ".join(run["sites"]),
+            run["status"],
+            when(run["started_at"]),
+            duration(run["duration_s"]),
+            *(str(run[c]) for c in columns[5:]),
+        ]
+        table.add_row(Text(run["run_id"]), *(Text(v) for v in values))
     console.print(table)
 
 

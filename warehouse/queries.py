@@ -1,4 +1,4 @@
-"""Named read queries behind ``gleaner runs`` and ``gleaner report``."""
+"""Named read queries behind ``gleaner runs`` and ``gleaner report`` (see ``docs/report.md``)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     import duckdb
 
 _RUN_COLUMNS = "run_id, sites, status, started_at, finished_at, finish_reason"
+_DURATION = "date_diff('millisecond', started_at, finished_at) / 1000 AS duration_s"
+
+NO_METHOD = "none"
+"""The ``items_by_method`` key of items whose decision records no method."""
 
 
 def list_runs(
@@ -29,15 +33,16 @@ def list_runs(
 
     Returns:
         One JSON-ready dict per run: ``run_id``, ``sites``, ``status``, ``started_at``,
-        ``finished_at`` (ISO 8601 UTC strings or None), ``finish_reason``, ``pages`` (responses
-        fetched), ``items`` (decisions taken), ``new``, ``updated``, ``unchanged``,
-        ``duplicates`` (by URL, by content and near) and ``rejects``.
+        ``finished_at`` (ISO 8601 UTC strings or None), ``finish_reason``, ``duration_s``
+        (None while running), ``pages`` (responses fetched), ``items`` (decisions taken),
+        ``new``, ``updated``, ``unchanged``, ``duplicates`` (by URL, by content and near) and
+        ``rejects``. ``docs/report.md`` documents each field.
     """
     conn = connect(path, read_only=True, retry_s=retry_s)
     try:
         cursor = conn.execute(
             f"""
-            SELECT {_RUN_COLUMNS}, pages, items, new, updated, unchanged,
+            SELECT {_RUN_COLUMNS}, {_DURATION}, pages, items, new, updated, unchanged,
                    duplicate_url + duplicate_content + near_duplicate AS duplicates,
                    rejected AS rejects
             FROM run_report
@@ -52,26 +57,24 @@ def list_runs(
 def run_report(
     path: str | os.PathLike[str], run: str = "latest", *, retry_s: float = DEFAULT_RETRY_S
 ) -> dict[str, Any]:
-    """Explain one run: what was fetched, what each item became, and why.
+    """Explain one run: what was fetched, what each item became and why, and what changed.
 
-    The structure is stable and JSON-ready (timestamps are ISO 8601 UTC strings)::
+    The structure is stable and JSON-ready (timestamps are ISO 8601 UTC strings); every field
+    is documented in ``docs/report.md``. Its sections:
 
-        {
-          "run_id": "20260825T101500Z-1a2b", "sites": ["example"], "status": "finished",
-          "started_at": "...", "finished_at": "..." | None, "finish_reason": "..." | None,
-          "pages": {"total": 12, "by_status": {"200": 11, "404": 1},
-                    "by_role": {"article": 9, "listing": 3}},
-          "items": {"new": 5, "updated": 1, "unchanged": 0, "duplicate_url": 1,
-                    "duplicate_content": 1, "near_duplicate": 0, "rejected": 2},
-          "rejects": {"total": 2, "by_reason": {"http_error": 1, "too_short": 1},
-                      "list": [{"site", "url", "reason", "detail", "http_status"}, ...]},
-          "duplicates": [{"site", "url", "decision", "matched_article_id", "matched_url",
-                          "matched_title", "similarity"}, ...],
-          "counters": {...}
-        }
+    - the run itself: ``run_id``, ``sites``, ``status``, ``started_at``, ``finished_at``,
+      ``finish_reason``, ``duration_s``, ``counters``;
+    - ``pages``: responses by status, by role and by role and status (304s included);
+    - ``items``: items per decision (every decision, zero included), and ``items_by_method``:
+      how those decisions were reached, for the decisions that record it;
+    - ``duplicates``, ``updated`` and ``rejects``: every such item, with what it matched,
+      how much changed, or why it was rejected;
+    - ``sightings``: listed items by source;
+    - ``previous_run``: the latest earlier run of the same sites and the change per decision,
+      or None.
 
-    ``items`` always has every decision; dict keys and lists are sorted so that two reports of
-    the same run are identical.
+    Dict keys follow a fixed order and lists are sorted, so two reports of the same run are
+    identical.
 
     Args:
         path: The warehouse file (opened read-only).
@@ -91,30 +94,106 @@ def run_report(
         conn.close()
 
 
+def change_pct(previous: int, current: int) -> float | None:
+    """How much a count moved from one run to the next, in percent of the earlier count.
+
+    Args:
+        previous: The count in the earlier run.
+        current: The count in this run.
+
+    Returns:
+        The change rounded to one decimal (``-80.0`` for 5 to 1); ``0.0`` when both are zero;
+        None when only the earlier count is zero (no base to compare with).
+    """
+    if previous == 0:
+        return 0.0 if current == 0 else None
+    return round((current - previous) * 100 / previous, 1)
+
+
 def _report(conn: duckdb.DuckDBPyConnection, run: str) -> dict[str, Any]:
-    """Build the run report on an open connection."""
+    """Build the run report on an open connection, one query per section."""
     run_id = _resolve_run(conn, run)
     head = _dicts(
-        conn.execute(f"SELECT {_RUN_COLUMNS}, counters FROM runs WHERE run_id = ?", [run_id])
+        conn.execute(
+            f"SELECT {_RUN_COLUMNS}, {_DURATION}, counters FROM runs WHERE run_id = ?", [run_id]
+        )
     )[0]
     counters = head.pop("counters")
-    by_status = _counts(conn, "SELECT status::VARCHAR, count(*) FROM fetches", run_id, "status")
-    by_role = _counts(conn, "SELECT role, count(*) FROM fetches", run_id, "role")
+    items, by_method = _items(conn, run_id)
+    rejects = _rejects(conn, run_id)
+    by_reason: dict[str, int] = {}
+    for reject in rejects:
+        by_reason[reject["reason"]] = by_reason.get(reject["reason"], 0) + 1
+    return {
+        **head,
+        "pages": _pages(conn, run_id),
+        "items": items,
+        "items_by_method": by_method,
+        "duplicates": _duplicates(conn, run_id),
+        "updated": _updated(conn, run_id),
+        "rejects": {
+            "total": len(rejects),
+            "by_reason": dict(sorted(by_reason.items())),
+            "list": rejects,
+        },
+        "sightings": _sightings(conn, run_id),
+        "previous_run": _previous_run(conn, run_id, items),
+        "counters": json.loads(counters) if counters else {},
+    }
+
+
+def _pages(conn: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
+    """Responses by status, by role, and by role then status."""
+    rows = conn.execute(
+        "SELECT role, status, count(*) FROM fetches WHERE run_id = ? "
+        "GROUP BY role, status ORDER BY status, role",
+        [run_id],
+    ).fetchall()
+    by_status: dict[str, int] = {}
+    by_role: dict[str, int] = {}
+    by_role_status: dict[str, dict[str, int]] = {}
+    for role, status, count in rows:
+        by_status[str(status)] = by_status.get(str(status), 0) + count
+        by_role[role] = by_role.get(role, 0) + count
+        by_role_status.setdefault(role, {})[str(status)] = count
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "by_role": dict(sorted(by_role.items())),
+        "by_role_status": dict(sorted(by_role_status.items())),
+    }
+
+
+def _items(
+    conn: duckdb.DuckDBPyConnection, run_id: str
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """Items per decision, and per decision and method where a method is recorded."""
+    rows = conn.execute(
+        "SELECT decision, method, count(*) FROM decisions WHERE run_id = ? "
+        "GROUP BY decision, method ORDER BY decision, method NULLS LAST",
+        [run_id],
+    ).fetchall()
     items = dict.fromkeys(DECISIONS, 0)
-    items.update(_counts(conn, "SELECT decision, count(*) FROM decisions", run_id, "decision"))
-    by_reason = _counts(conn, "SELECT reason, count(*) FROM rejects", run_id, "reason")
-    reject_list = _dicts(
-        conn.execute(
-            "SELECT site, url, reason, detail, http_status FROM rejects WHERE run_id = ? "
-            "ORDER BY site, url, reason",
-            [run_id],
-        )
-    )
-    duplicates = _dicts(
+    methods: dict[str, dict[str, int]] = {}
+    for decision, method, count in rows:
+        items[decision] += count
+        methods.setdefault(decision, {})[method or NO_METHOD] = count
+    by_method: dict[str, dict[str, int]] = {
+        decision: methods[decision]
+        for decision in DECISIONS
+        if decision in methods and set(methods[decision]) != {NO_METHOD}
+    }
+    return items, by_method
+
+
+def _duplicates(conn: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
+    """Every duplicate of the run, with the article it matched."""
+    return _dicts(
         conn.execute(
             """
             SELECT d.site, d.url, d.decision, d.matched_article_id,
-                   a.url AS matched_url, a.title AS matched_title, d.similarity
+                   a.url AS matched_url, a.title AS matched_title, d.similarity, d.method,
+                   d.detail
             FROM decisions AS d
             LEFT JOIN articles AS a ON a.article_id = d.matched_article_id
             WHERE d.run_id = ? AND d.decision IN (SELECT unnest(?::VARCHAR[]))
@@ -123,17 +202,98 @@ def _report(conn: duckdb.DuckDBPyConnection, run: str) -> dict[str, Any]:
             [run_id, list(DUPLICATE_DECISIONS)],
         )
     )
+
+
+def _updated(conn: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
+    """Every article the run found with new text: its new version and how much changed."""
+    return _dicts(
+        conn.execute(
+            """
+            SELECT d.site, d.url, d.article_id, coalesce(v.title, a.title) AS title,
+                   v.version, d.similarity,
+                   round(1 - d.similarity, 4)::DOUBLE AS changed, d.method, d.detail
+            FROM decisions AS d
+            LEFT JOIN article_versions AS v ON v.article_id = d.article_id AND v.run_id = d.run_id
+            LEFT JOIN articles AS a ON a.article_id = d.article_id
+            WHERE d.run_id = ? AND d.decision = 'updated'
+            ORDER BY d.site, d.url, d.article_id
+            """,
+            [run_id],
+        )
+    )
+
+
+def _rejects(conn: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
+    """Every reject of the run, with its reason, HTTP status and detail."""
+    return _dicts(
+        conn.execute(
+            "SELECT site, url, reason, detail, http_status FROM rejects WHERE run_id = ? "
+            "ORDER BY site, url, reason",
+            [run_id],
+        )
+    )
+
+
+def _sightings(conn: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
+    """Listed items by source (listing page, feed, sitemap) and the distinct articles listed."""
+    rows = conn.execute(
+        """
+        SELECT coalesce(source, 'listing') AS source, count(*), count(DISTINCT url_key)
+        FROM sightings WHERE run_id = ?
+        GROUP BY GROUPING SETS ((1), ())
+        ORDER BY source NULLS FIRST
+        """,
+        [run_id],
+    ).fetchall()
+    total, articles = (rows[0][1], rows[0][2]) if rows else (0, 0)
     return {
-        **head,
-        "pages": {
-            "total": sum(by_status.values()),
-            "by_status": by_status,
-            "by_role": by_role,
+        "total": total,
+        "articles": articles,
+        "by_source": {source: count for source, count, _ in rows[1:]},
+    }
+
+
+def _previous_run(
+    conn: duckdb.DuckDBPyConnection, run_id: str, items: dict[str, int]
+) -> dict[str, Any] | None:
+    """The latest earlier run of the same sites, and how each decision's count moved since."""
+    rows = conn.execute(
+        """
+        WITH this AS (SELECT sites, started_at, run_id FROM runs WHERE run_id = $run),
+        earlier AS (
+            SELECT r.run_id, r.started_at, r.status
+            FROM runs AS r, this
+            WHERE list_sort(r.sites) = list_sort(this.sites)
+              AND (r.started_at < this.started_at
+                   OR (r.started_at = this.started_at AND r.run_id < this.run_id))
+            ORDER BY r.started_at DESC, r.run_id DESC
+            LIMIT 1
+        )
+        SELECT e.run_id, e.started_at, e.status, d.decision, count(d.decision)
+        FROM earlier AS e LEFT JOIN decisions AS d ON d.run_id = e.run_id
+        GROUP BY ALL
+        """,
+        {"run": run_id},
+    ).fetchall()
+    if not rows:
+        return None
+    previous = dict.fromkeys(DECISIONS, 0)
+    for *_, decision, count in rows:
+        if decision is not None:
+            previous[decision] = count
+    earlier_id, started_at, status = rows[0][:3]
+    return {
+        "run_id": earlier_id,
+        "started_at": _jsonable(started_at),
+        "status": status,
+        "changes": {
+            decision: {
+                "previous": previous[decision],
+                "current": items[decision],
+                "change_pct": change_pct(previous[decision], items[decision]),
+            }
+            for decision in DECISIONS
         },
-        "items": items,
-        "rejects": {"total": sum(by_reason.values()), "by_reason": by_reason, "list": reject_list},
-        "duplicates": duplicates,
-        "counters": json.loads(counters) if counters else {},
     }
 
 
@@ -145,14 +305,6 @@ def _resolve_run(conn: duckdb.DuckDBPyConnection, run: str) -> str:
     if run in known:
         return run
     raise UnknownRunError(run, known)
-
-
-def _counts(
-    conn: duckdb.DuckDBPyConnection, select: str, run_id: str, group: str
-) -> dict[str, int]:
-    """Run ``select`` (a key and a count) for one run, grouped by ``group``, sorted by key."""
-    rows = conn.execute(f"{select} WHERE run_id = ? GROUP BY {group} ORDER BY 1", [run_id])
-    return {str(key): int(count) for key, count in rows.fetchall()}
 
 
 def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
