@@ -136,7 +136,7 @@ def test_run_report(db: Path) -> None:
             "matched_url": A1,
             "matched_title": f"Title of {A1}",
             "similarity": None,
-            "method": None,
+            "method": "url_key",
             "detail": None,
         },
         {
@@ -147,24 +147,27 @@ def test_run_report(db: Path) -> None:
             "matched_url": A2,
             "matched_title": f"Title of {A2}",
             "similarity": 1.0,
-            "method": None,
+            "method": "content_key",
             "detail": None,
         },
     ]
-    assert report["updated"] == [
-        {
-            "site": "example",
-            "url": A1,
-            "article_id": 1,
-            "title": f"Title of {A1}",
-            "version": 2,
-            "similarity": None,
-            "changed": None,
-            "method": None,
-            "detail": None,
-        }
-    ]
-    assert report["items_by_method"] == {}
+    [updated] = report["updated"]
+    similarity = updated.pop("similarity")
+    assert updated == {
+        "site": "example",
+        "url": A1,
+        "article_id": 1,
+        "title": f"Title of {A1}",
+        "version": 2,
+        "changed": pytest.approx(1 - similarity),
+        "method": "url_key",
+        "detail": "version 2",
+    }
+    assert report["items_by_method"] == {
+        "updated": {"url_key": 1},
+        "duplicate_url": {"url_key": 1},
+        "duplicate_content": {"content_key": 1},
+    }
     assert report["sightings"] == {"total": 0, "articles": 0, "by_source": {}}
     # r1 crawled "example" alone: it is no earlier run of the same sites.
     assert report["previous_run"] is None
