@@ -20,7 +20,7 @@ import lxml.html
 import pytest
 
 from crawler.demo import BASE_DATE, NEW_PER_DAY, DemoServer, DemoSite, build_site
-from tests.conftest import ROOT
+from tests.conftest import GLEANER, ROOT, free_port
 
 BASE = "http://127.0.0.1:8000/"
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 only
@@ -303,3 +303,19 @@ def test_post_moves_a_served_site_forward(tmp_path: Path) -> None:
     assert len(site_lines) == len(lines) - 4
     assert site_lines.count("GET / 200") == 4
     assert all(x.startswith("GET /") and x.endswith(" 200") for x in site_lines)
+
+
+def test_gleaner_demo_serves_the_day_asked_for(tmp_path: Path) -> None:
+    truth, port = tmp_path / "truth.jsonl", free_port()
+    cmd = [*GLEANER, "demo", "--serve", "--day", "2", "--port", str(port), "--truth", str(truth)]
+    with subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True) as proc:
+        try:
+            url = read_served(proc)
+            assert url == f"http://127.0.0.1:{port}/"
+            assert truth_changes(truth) == {"new": 3, "updated": 1, "unchanged": 62}
+            assert fetch(url)[2] == build_site(day=2).page("/").body
+            assert fetch(urljoin(url, "/_demo/day/3"), method="POST")[0] == 200
+            assert truth_changes(truth) == {"new": 3, "updated": 1, "unchanged": 65}
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
