@@ -322,6 +322,13 @@ def report(run: str, db_path: str, as_json: bool, html_path: str | None) -> None
 @cli.command()
 @click.option("--articles", type=click.IntRange(min=20), default=60, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True, help="Generator seed.")
+@click.option(
+    "--day",
+    type=click.IntRange(0, 366),
+    default=0,
+    show_default=True,
+    help="Serve the site as it stands N days later (new articles, one edit a day).",
+)
 @db_option
 @click.option(
     "--port",
@@ -337,6 +344,7 @@ def report(run: str, db_path: str, as_json: bool, html_path: str | None) -> None
 def demo(
     articles: int,
     seed: int,
+    day: int,
     db_path: str,
     port: int,
     serve: bool,
@@ -346,22 +354,25 @@ def demo(
 ) -> None:
     """Serve the bundled demo news site on 127.0.0.1, crawl it, and print the run's report.
 
+    While serving, POST /_demo/day/N moves the site to day N.
+
     Example:
 
         gleaner demo --db demo.duckdb
     """
-    from crawler.demo import DemoServer, build_site, write_truth
+    import errno
+
+    from crawler.demo import DemoServer, build_site
     from crawler.runner import run_crawl
 
-    site = build_site(articles=articles, seed=seed)
+    site = build_site(articles=articles, seed=seed, day=day)
     try:
-        server = DemoServer(site, port=port, log_path=log_path)
+        server = DemoServer(site, port=port, log_path=log_path, truth_path=truth)
         server.start()
     except OSError as exc:
-        raise GleanerError(f"cannot serve on 127.0.0.1:{port} ({exc}); try --port 0") from None
+        hint = "; try --port 0" if exc.errno == errno.EADDRINUSE else ""
+        raise GleanerError(f"cannot serve on 127.0.0.1:{port} ({exc}){hint}") from None
     try:
-        if truth:
-            write_truth(site, server.url, truth)
         if serve:
             console.out(f"serving {server.url} (Ctrl-C stops)")
             _wait_for_interrupt()

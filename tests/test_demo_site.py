@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import signal
@@ -24,7 +25,9 @@ import pytest
 import trafilatura
 
 from crawler.demo import (
+    BASE_MARK,
     BOILERPLATE_PHRASES,
+    SCRIPT_TITLE,
     SHARE_LABELS,
     SITE_NAME,
     DemoServer,
@@ -76,9 +79,17 @@ def test_same_seed_gives_identical_pages_and_truth() -> None:
 
 
 def test_pages_and_article_paths_do_not_depend_on_the_port(site: DemoSite) -> None:
-    assert not any(
-        b"127.0.0.1" in page.body or b"http://" in page.body for page in site.pages.values()
-    )
+    html = [page for page in site.pages.values() if page.content_type.startswith("text/html")]
+    assert not any(b"127.0.0.1" in page.body or b"http://" in page.body for page in html)
+    absolute = [path for path, page in site.pages.items() if page.absolute]
+    assert sorted(absolute) == sorted(["/robots.txt", *site.feed_paths, *site.sitemap_paths])
+    for path in absolute:
+        assert b"127.0.0.1" not in site.pages[path].body
+        one, two = site.page(path, "http://127.0.0.1:8001/"), site.page(path, "http://127.0.0.1:9")
+        assert BASE_MARK.encode() not in one.body
+        assert one.body.replace(b"127.0.0.1:8001/", b"127.0.0.1:9/") == two.body
+        if path != "/sitemaps/news.xml":  # empty when no article is two days old or less
+            assert b"http://127.0.0.1:8001/" in one.body
     a, b = site.truth("http://127.0.0.1:8001/"), site.truth("http://127.0.0.1:9002")
     strip = re.compile(r"http://127\.0\.0\.1:\d+")
     assert json.loads(strip.sub("", json.dumps(a))) == json.loads(strip.sub("", json.dumps(b)))
@@ -116,6 +127,7 @@ def test_truth_records_are_well_formed(site: DemoSite) -> None:
         assert len(paragraphs) >= 6  # the caption, then 5 to 12 paragraphs and maybe more
         assert "\\'" not in record["text"]
         assert record["sightings"], record["url"]
+        assert (record["change"], record["modified_at"]) == ("new", None)
     assert {len(r["authors"]) for r in records} == {1, 2, 3}
     assert sum(len(r["tags"]) == 3 for r in records) >= 3
     assert sum("’" in r["text"] and "“" in r["text"] for r in records) > 50
@@ -440,7 +452,7 @@ def test_every_truth_article_is_served_with_its_title(site: DemoSite, server: De
         assert int(headers["Content-Length"]) == len(body)
         assert headers["ETag"]
         assert headers["Last-Modified"]
-        assert record["title"] in body.decode(charset(headers))
+        assert html.escape(record["title"], quote=False) in body.decode(charset(headers))
 
 
 def test_special_paths_answer_as_specified(site: DemoSite, server: DemoServer) -> None:
@@ -470,6 +482,47 @@ def test_tracking_query_is_ignored_for_routing(site: DemoSite, server: DemoServe
     )
 
 
+def test_session_and_click_id_variants_serve_the_article(
+    site: DemoSite, server: DemoServer
+) -> None:
+    variants = {
+        site.session_variant_path: ";jsessionid=0A1B2C3D",
+        site.session_query_variant_path: "?sid=abc123",
+        site.click_variant_path: "?fbclid=",
+        site.tracking_variant_path: "?utm_source=",
+    }
+    truth = site.truth(server.url)
+    listed_on: dict[str, str] = {}
+    for listing in site.listing_paths:
+        for href in html_of(site, listing).xpath("//main//article/h2/a/@href"):
+            listed_on.setdefault(href, listing)
+    for variant, marker in variants.items():
+        clean = variant.partition(marker)[0]
+        assert clean.endswith(".html"), variant
+        owner = by_url(truth, urljoin(server.url, clean))
+        assert urljoin(server.url, variant) in owner["other_urls"]
+        status, _, body = fetch(urljoin(server.url, variant))
+        assert (status, body) == (200, fetch(urljoin(server.url, clean))[2])
+        assert variant in listed_on
+    assert len({listed_on[v] for v in variants}) == len(variants), "each on a listing of its own"
+
+
+def test_a_title_holding_markup_is_escaped_in_the_page(site: DemoSite) -> None:
+    (record,) = [r for r in site.truth(BASE) if r["title"] == SCRIPT_TITLE]
+    assert urljoin(BASE, site.syndicated_path) in record["other_urls"]
+    for path in (urlsplit(record["url"]).path, site.syndicated_path):
+        page = site.page(path).body.decode()
+        doc = lxml.html.fromstring(page)
+        assert page.count("<script") == len(doc.xpath("//script"))
+        assert "&lt;script&gt;" in page
+        assert doc.findtext(".//title") == f"{SCRIPT_TITLE} | {SITE_NAME}"
+        assert doc.xpath("//meta[@property='og:title']/@content") == [SCRIPT_TITLE]
+        assert doc.xpath("//h1")[0].text_content().endswith(SCRIPT_TITLE)
+        for blob in doc.xpath("//script[@type='application/ld+json']/text()"):
+            assert "\\u003cscript\\u003e" in blob
+            assert json.loads(blob)["headline"] == SCRIPT_TITLE
+
+
 def test_legacy_page_is_served_as_windows_1252(site: DemoSite, server: DemoServer) -> None:
     status, headers, body = fetch(urljoin(server.url, site.legacy_encoding_path))
     assert status == 200
@@ -489,6 +542,7 @@ def test_robots_txt_disallows_members(site: DemoSite, server: DemoServer) -> Non
     assert not parser.can_fetch("gleaner", urljoin(server.url, site.members_paths[0]))
     assert not parser.can_fetch("gleaner", urljoin(server.url, "/members/"))
     assert parser.can_fetch("gleaner", urljoin(server.url, site.no_body_path))
+    assert parser.site_maps() == [urljoin(server.url, "/sitemap.xml")]
     assert all(fetch(urljoin(server.url, p))[0] == 200 for p in site.members_paths)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from crawler.demo.generator import build_site
-from crawler.demo.server import DemoServer
+from crawler.demo.days import NEW_PER_DAY
+from crawler.demo.generator import SCRIPT_TITLE, build_site
+from crawler.demo.server import MAX_DAY, DemoServer
 from crawler.demo.site import (
+    BASE_DATE,
+    BASE_MARK,
     BOILERPLATE_PHRASES,
     SHARE_LABELS,
     SITE_NAME,
@@ -14,7 +17,12 @@ from crawler.demo.site import (
 )
 
 __all__ = [
+    "BASE_DATE",
+    "BASE_MARK",
     "BOILERPLATE_PHRASES",
+    "MAX_DAY",
+    "NEW_PER_DAY",
+    "SCRIPT_TITLE",
     "SHARE_LABELS",
     "SITE_NAME",
     "DemoServer",

@@ -1,98 +1,48 @@
-"""Builds the demo site from a seed: stories, special cases, listings, pages and truth links."""
+"""Builds the demo site from a seed: day 0's stories and special cases, then the days after it."""
 
 from __future__ import annotations
 
-import random
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from crawler.demo import render
+from crawler.demo.days import advance
+from crawler.demo.feeds import feed_pages
+from crawler.demo.pages import (
+    HOME_ITEMS,
+    HTML,
+    article_page,
+    listing_pages,
+    listings,
+    members_page,
+    newest_first,
+    related,
+    sightings,
+)
 from crawler.demo.site import (
     BASE_DATE,
-    TAG_LABELS,
-    TAGS,
+    CLICK_QUERY,
+    SESSION_PARAMS,
+    SESSION_QUERY,
     TRACKING_QUERY,
     DemoSite,
     Page,
-    Sighting,
     Story,
 )
-from crawler.demo.text import Block, TextGen, reword, slugify
+from crawler.demo.text import Block
+from crawler.demo.writer import SLUGS, Writer
 
 #: Fewest articles a site can have and still hold every special case away from the front page.
 MIN_ARTICLES = 20
-HOME_ITEMS = 12
-PER_PAGE = 10
 MEMBERS_ARTICLES = 4
 _WINDOW = 120 * 86400
-_HTML = "text/html; charset=utf-8"
-_SLUGS = tuple(slug for slug, _ in TAGS)
 _LEGACY_TITLE = "Zürich Café Owners Say €12 Coffee Is Here to Stay, Señora Núñez Warns"
 _LEGACY_SENTENCE = (
     "At the Café Müller in {place}, señora Núñez said the €4.5 million plan for 2026–2027 was "
     "“a fair deal for everyone, not just the big chains.”"
 )
-
-
-class _Writer:
-    """Makes stories with unique titles and slugs from one seeded stream."""
-
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.gen = TextGen(self.rng)
-        self.titles: set[str] = set()
-        self.slugs: set[str] = set()
-        self.contexts: dict[str, dict[str, str]] = {}
-
-    def unique_title(self, ctx: dict[str, str]) -> str:
-        for _ in range(40):
-            title = self.gen.headline(ctx)
-            if title not in self.titles:
-                break
-        n = 2
-        while title in self.titles:
-            title = f"{title.removesuffix(f' ({n - 1})')} ({n})"
-            n += 1
-        self.titles.add(title)
-        return title
-
-    def unique_slug(self, title: str) -> str:
-        base = slug = slugify(title)
-        n = 2
-        while slug in self.slugs:
-            slug = f"{base}-{n}"
-            n += 1
-        self.slugs.add(slug)
-        return slug
-
-    def tags(self, primary: str, count: int) -> tuple[str, ...]:
-        others = self.rng.sample([slug for slug in _SLUGS if slug != primary], count - 1)
-        return (primary, *others)
-
-    def story(self, age: int, tags: tuple[str, ...], style: int, **kw: object) -> Story:
-        """A full article ``age`` seconds before the site's date; ``kw`` overrides fields."""
-        ctx = self.gen.context(tags[0])
-        title = str(kw.pop("title", None) or self.unique_title(ctx))
-        published = BASE_DATE - timedelta(seconds=age)
-        folder = kw.pop("folder", f"/news/{published:%Y/%m/%d}/")
-        path = f"{folder}{self.unique_slug(title)}.html"
-        self.contexts[path] = ctx
-        story = Story(
-            path=path,
-            title=title,
-            teaser=self.gen.teaser(ctx),
-            published=published,
-            tags=tags,
-            authors=self.gen.authors(),
-            caption=self.gen.caption(ctx),
-            blocks=self.gen.body(ctx),
-            style=style,
-        )
-        return replace(story, **kw)  # type: ignore[arg-type]
-
-    def age(self) -> int:
-        return self.rng.randrange(3600, _WINDOW)
+#: The syndicated article's title: markup characters a page must escape.
+SCRIPT_TITLE = "Ad Networks Still Slip <script> Tags Into News Pages, Researchers Say"
 
 
 def _legacy(story: Story, ctx: dict[str, str]) -> Story:
@@ -104,17 +54,9 @@ def _legacy(story: Story, ctx: dict[str, str]) -> Story:
     return replace(story, blocks=tuple(blocks), encoding="cp1252")
 
 
-def _republish(writer: _Writer, original: Story) -> Story:
+def _republish(writer: Writer, original: Story) -> Story:
     """An edited re-publication two days later: one sentence added, another reworded."""
-    rng, ctx = writer.rng, writer.contexts[original.path]
-    blocks = list(original.blocks)
-    paragraphs = [i for i, b in enumerate(blocks) if b.kind == "p"]
-    grown, edited = rng.sample(paragraphs, 2)
-    blocks[grown] = Block("p", (*blocks[grown].sentences, writer.gen.sentence(ctx)))
-    sentences = list(blocks[edited].sentences)
-    at = rng.randrange(len(sentences))
-    sentences[at] = reword(sentences[at])
-    blocks[edited] = Block("p", tuple(sentences))
+    blocks = writer.gen.revise(writer.contexts[original.path], original.blocks)
     published = original.published + timedelta(days=2)
     slug = original.path.rsplit("/", 1)[1].removesuffix(".html")
     return replace(
@@ -122,14 +64,10 @@ def _republish(writer: _Writer, original: Story) -> Story:
         path=f"/news/{published:%Y/%m/%d}/{slug}-updated.html",
         title=f"{original.title} (Updated)",
         published=published,
-        blocks=tuple(blocks),
+        blocks=blocks,
         style=original.style + 1,
         canonical=True,
     )
-
-
-def _ordered(stories: list[Story]) -> list[Story]:
-    return sorted(stories, key=lambda s: (-s.published.timestamp(), s.path))
 
 
 def _special_ranks(ages: list[int]) -> tuple[int, int, int, int, int]:
@@ -152,198 +90,209 @@ def _special_ranks(ages: list[int]) -> tuple[int, int, int, int, int]:
     return r_track, r_synd, r_upd, r_legacy, r_three
 
 
-def _listings(
-    truth: list[Story],
-    tracked: tuple[Story, str],
-    extras: list[Story],
-    members_teaser: Story,
-) -> dict[str, list[tuple[Story, str]]]:
-    """Every listing page's items as (story, href), newest first, paginated per tag.
-
-    ``tracked`` is the story listed under its first tag with a tracking-parameter href; ``extras``
-    (syndicated copy, no-body page, 404, 500) are listed under their first tag only.
+def _variant_ranks(base: list[Story], taken: set[int], tracked: Story) -> list[int]:
+    """Ranks of the articles linked with a session id in the path, with ``?sid=`` and with a
+    click id: below the home page when there is room, each under a primary tag no other variant
+    uses if possible.
     """
-    track, tracked_href = tracked
-    home = [(s, s.path) for s in truth[:HOME_ITEMS]] + [(members_teaser, members_teaser.path)]
-    listings: dict[str, list[tuple[Story, str]]] = {"/": home}
-    for slug in _SLUGS:
-        entries = [
-            (s, tracked_href if s is track and slug == track.tags[0] else s.path)
-            for s in truth
-            if slug in s.tags
-        ]
-        entries += [(s, s.path) for s in extras if s.tags[0] == slug]
-        entries.sort(key=lambda e: (-e[0].published.timestamp(), e[1]))
-        for page in range(max(1, -(-len(entries) // PER_PAGE))):
-            path = f"/tag/{slug}/" if page == 0 else f"/tag/{slug}/page/{page + 1}/"
-            listings[path] = entries[page * PER_PAGE : (page + 1) * PER_PAGE]
-    return listings
+    span = len(base) - HOME_ITEMS
+    used = {tracked.tags[0]}
+    ranks: list[int] = []
+    for fraction in (0.2, 0.4, 0.6):
+        start = int(span * fraction)
+        below = [HOME_ITEMS + (start + i) % span for i in range(span)]
+        free = [rank for rank in [*below, *range(HOME_ITEMS)] if rank not in taken]
+        rank = next((r for r in free if base[r].tags[0] not in used), free[0])
+        taken.add(rank)
+        used.add(base[rank].tags[0])
+        ranks.append(rank)
+    return ranks
 
 
-def _sightings(
-    listings: dict[str, list[tuple[Story, str]]],
-    truth: list[Story],
-    copies: dict[str, str],
-) -> dict[str, list[Sighting]]:
-    """Each truth article's sightings; ``copies`` maps a copy's path to its original's."""
-    owner = {s.path: s.path for s in truth} | copies
-    sightings: dict[str, list[Sighting]] = {}
-    for listing_path, items in listings.items():
-        tag = None if listing_path == "/" else listing_path.split("/")[2]
-        for position, (_, href) in enumerate(items, start=1):
-            key = owner.get(urlsplit(href).path)
-            if key is not None:
-                sightings.setdefault(key, []).append(Sighting(listing_path, tag, position, href))
-    return sightings
+@dataclass
+class _Cast:
+    """Day 0's stories, special cases included, and how the listings link them."""
+
+    truth: list[Story]
+    variants: dict[tuple[str, str], str]
+    """(article path, tag slug) -> the href that tag's pages link the article with."""
+    variant_paths: dict[str, str]
+    """``tracking``, ``session``, ``session_query``, ``click`` -> href."""
+    copies: dict[str, str]
+    """Path of the syndicated copy -> path of its original."""
+    extras: list[Story]
+    members: list[Story]
+    fixed: frozenset[str]
+    """The special articles, never edited."""
+    other_paths: dict[str, list[str]]
+    near_duplicates: dict[str, str]
+    ghosts: dict[str, str]
+    """``nobody``, ``missing`` and ``error`` -> path."""
+    legacy_path: str
 
 
-def build_site(articles: int = 60, seed: int = 7) -> DemoSite:
-    """Generate the whole site: ``articles`` distinct articles in its ground truth."""
-    if articles < MIN_ARTICLES:
-        raise ValueError(f"the demo site needs at least {MIN_ARTICLES} articles, got {articles}")
-    writer = _Writer(seed)
+def _base(writer: Writer, ages: list[int], track: int, legacy: int, three: int) -> list[Story]:
+    """Day 0's articles, ``ages`` seconds old; the ranks given are special.
+
+    ``track`` gets two tags or more, ``three`` three tags, and ``legacy`` is the windows-1252 one.
+    """
+    rng = writer.rng
+    base: list[Story] = []
+    for rank, age in enumerate(ages):
+        primary = SLUGS[rank % len(SLUGS)] if rank < len(SLUGS) else rng.choice(SLUGS)
+        count = rng.choices((1, 2, 3), weights=(5, 4, 3))[0]
+        if rank == three:
+            count = 3
+        elif rank == track:
+            count = max(count, 2)
+        tags = writer.tags(primary, count)
+        published = BASE_DATE - timedelta(seconds=age)
+        if rank == legacy:
+            story = writer.story(published, tags, rank, title=_LEGACY_TITLE)
+            story = _legacy(story, writer.contexts[story.path])
+        else:
+            story = writer.story(published, tags, rank, canonical=rank % 2 == 0 and rank != track)
+        base.append(story)
+    return base
+
+
+def _cast(writer: Writer, articles: int) -> _Cast:
+    """Day 0's stories: ordinary articles and every special case."""
     rng = writer.rng
     n_base = articles - 1  # the edited re-publication is the last distinct article
     ages = sorted(rng.sample(range(3600, _WINDOW), n_base))
     r_track, r_synd, r_upd, r_legacy, r_three = _special_ranks(ages)
+    base = _base(writer, ages, r_track, r_legacy, r_three)
+    base[r_synd] = writer.retitle(base[r_synd], SCRIPT_TITLE)
+    taken = {r_track, r_synd, r_upd, r_legacy, r_three}
+    r_session, r_sid, r_click = _variant_ranks(base, taken, base[r_track])
 
-    base: list[Story] = []
-    for rank, age in enumerate(ages):
-        primary = _SLUGS[rank % len(_SLUGS)] if rank < len(_SLUGS) else rng.choice(_SLUGS)
-        count = rng.choices((1, 2, 3), weights=(5, 4, 3))[0]
-        if rank == r_three:
-            count = 3
-        elif rank == r_track:
-            count = max(count, 2)
-        tags = writer.tags(primary, count)
-        if rank == r_legacy:
-            story = writer.story(age, tags, rank, title=_LEGACY_TITLE)
-            story = _legacy(story, writer.contexts[story.path])
-        else:
-            story = writer.story(age, tags, rank, canonical=rank % 2 == 0 and rank != r_track)
-        base.append(story)
-
-    original_synd, original_upd = base[r_synd], base[r_upd]
-    updated = _republish(writer, original_upd)
-    truth = _ordered([*base, updated])
+    original, session, sid, click = base[r_synd], base[r_session], base[r_sid], base[r_click]
+    updated = _republish(writer, base[r_upd])
     track = base[r_track]
-    tracked_href = f"{track.path}?{TRACKING_QUERY}"
+    hrefs = {  # each listed so under the article's primary tag
+        "tracking": (track, f"{track.path}?{TRACKING_QUERY}"),
+        "session": (session, session.path + SESSION_PARAMS),
+        "session_query": (sid, f"{sid.path}?{SESSION_QUERY}"),
+        "click": (click, f"{click.path}?{CLICK_QUERY}"),
+    }
+    variants = {(s.path, s.tags[0]): href for s, href in hrefs.values()}
     synd = replace(
-        original_synd,
-        path=f"/partners/wire/{original_synd.path.rsplit('/', 1)[1]}",
-        published=original_synd.published + timedelta(hours=6),
-        style=original_synd.style + 2,
+        original,
+        path=f"/partners/wire/{original.path.rsplit('/', 1)[1]}",
+        published=original.published + timedelta(hours=6),
+        style=original.style + 2,
         canonical=False,
         kind="syndicated",
     )
 
     def ghost(kind: str) -> Story:
-        tags = (rng.choice(_SLUGS),)
+        tags = (rng.choice(SLUGS),)
+        published = BASE_DATE - timedelta(seconds=rng.randrange(3600, _WINDOW))
         if kind == "members":
-            return writer.story(
-                writer.age(), tags, rng.randrange(99), kind=kind, folder="/members/"
-            )
-        return writer.story(writer.age(), tags, rng.randrange(99), kind=kind, blocks=(), caption="")
+            return writer.story(published, tags, rng.randrange(99), kind=kind, folder="/members/")
+        return writer.story(published, tags, rng.randrange(99), kind=kind, blocks=(), caption="")
 
-    nobody, missing, error = ghost("nobody"), ghost("missing"), ghost("error")
-    members = _ordered([ghost("members") for _ in range(MEMBERS_ARTICLES)])
-
-    listings = _listings(truth, (track, tracked_href), [synd, nobody, missing, error], members[0])
-    sightings = _sightings(listings, truth, {synd.path: original_synd.path})
-
-    pages = _render(writer, truth, listings, synd, nobody, error, members)
-    return DemoSite(
-        pages=pages,
-        not_found=Page(
-            404, render.error_page(404, "Not Found", "This page does not exist.").encode(), _HTML
-        ),
-        articles=truth,
-        sightings=sightings,
-        other_paths={track.path: [tracked_href], original_synd.path: [synd.path]},
-        near_duplicates={updated.path: original_upd.path},
-        not_found_path=missing.path,
-        server_error_path=error.path,
-        no_body_path=nobody.path,
-        tracking_variant_path=tracked_href,
-        syndicated_path=synd.path,
-        republished_path=updated.path,
-        legacy_encoding_path=base[r_legacy].path,
-        members_paths=[m.path for m in members],
-        listing_paths=list(listings),
+    ghosts = {kind: ghost(kind) for kind in ("nobody", "missing", "error")}
+    other_paths: dict[str, list[str]] = {}
+    for (path, _), href in variants.items():
+        other_paths.setdefault(path, []).append(href)
+    other_paths[original.path] = [synd.path]
+    return _Cast(
+        truth=newest_first([*base, updated]),
+        variants=variants,
+        variant_paths={name: href for name, (_, href) in hrefs.items()},
+        copies={synd.path: original.path},
+        extras=[synd, *ghosts.values()],
+        members=newest_first([ghost("members") for _ in range(MEMBERS_ARTICLES)]),
+        fixed=frozenset(
+            s.path for s in (track, original, base[r_upd], updated, base[r_legacy], base[r_three])
+        )
+        | {session.path, sid.path, click.path},
+        other_paths=other_paths,
+        near_duplicates={updated.path: base[r_upd].path},
+        ghosts={kind: story.path for kind, story in ghosts.items()},
+        legacy_path=base[r_legacy].path,
     )
 
 
-def _render(
-    writer: _Writer,
-    truth: list[Story],
-    listings: dict[str, list[tuple[Story, str]]],
-    synd: Story,
-    nobody: Story,
-    error: Story,
-    members: list[Story],
-) -> dict[str, Page]:
+def _day0_pages(writer: Writer, cast: _Cast) -> tuple[dict[str, Page], str]:
+    """Day 0's article pages and the pages that never change, and the "Most Popular" list."""
+    truth = cast.truth
     popular = render.link_list(writer.rng.sample(truth, 5))
-    top = render.top_stories(truth[:3])
-    pages: dict[str, Page] = {}
-    for path, items in listings.items():
-        teasers = [render.teaser_item(story, href) for story, href in items]
-        newest = max((s.published for s, _ in items), default=None)
-        if path == "/":
-            main = (
-                '<section class="latest">\n<h1 class="section-title">Latest</h1>\n'
-                + "".join(teasers[:-1])
-                + '</section>\n<section class="members-only">\n'
-                + f'<h2 class="section-title">For Members</h2>\n{teasers[-1]}</section>\n'
-            )
-            html = render.listing_page(
-                "Latest News", "The latest news from The Demo Daily.", main, popular
-            )
-        else:
-            slug = path.split("/")[2]
-            tag_pages = [p for p in listings if p.startswith(f"/tag/{slug}/")]
-            number = tag_pages.index(path) + 1
-            label = TAG_LABELS[slug]
-            heading = label if number == 1 else f"{label}: Page {number}"
-            main = (
-                f'<h1 class="page-title">{heading}</h1>\n<section class="latest">\n'
-                + "".join(teasers)
-                + "</section>\n"
-                + render.pagination(f"/tag/{slug}/", number, len(tag_pages))
-            )
-            html = render.listing_page(
-                heading, f"The latest {label} stories.", main, popular, canonical=path
-            )
-        pages[path] = Page(200, html.encode(), _HTML, newest)
-
-    members_main = (
-        '<h1 class="page-title">Members</h1>\n<section class="latest">\n'
-        + "".join(render.teaser_item(m, m.path) for m in members)
-        + "</section>\n"
-    )
-    pages["/members/"] = Page(
-        200,
-        render.listing_page("Members", "Stories for members.", members_main, popular).encode(),
-        _HTML,
-        members[0].published,
-    )
+    pages = {"/members/": members_page(cast.members, popular)}
+    synd, nobody, _, error = cast.extras
     by_tag: dict[str, list[Story]] = {}
     for story in truth:
         by_tag.setdefault(story.tags[0], []).append(story)
-    for story in [*truth, synd, nobody, *members]:
-        peers = [s for s in by_tag.get(story.tags[0], []) if s.path != story.path]
-        start = writer.rng.randrange(len(peers)) if peers else 0
-        related = (peers[start:] + peers[:start])[:3]
-        html = render.article_page(story, related=related, popular=popular, top=top)
-        if story.encoding == "cp1252":
-            page = Page(
-                200, html.encode("cp1252"), "text/html; charset=windows-1252", story.published
-            )
-        else:
-            page = Page(200, html.encode(), _HTML, story.published)
-        pages[story.path] = page
+    for story in [*truth, synd, nobody, *cast.members]:
+        chosen = related(story, by_tag.get(story.tags[0], []), writer.rng)
+        pages[story.path] = article_page(story, related=chosen, popular=popular, top=truth[:3])
     message = "Something went wrong on our side. Please try again later."
     pages[error.path] = Page(
-        500, render.error_page(500, "Internal Server Error", message).encode(), _HTML
+        500, render.error_page(500, "Internal Server Error", message).encode(), HTML
     )
-    pages["/robots.txt"] = Page(200, render.ROBOTS_TXT.encode(), "text/plain; charset=utf-8")
-    return pages
+    robots = render.ROBOTS_TXT.encode()
+    pages["/robots.txt"] = Page(200, robots, "text/plain; charset=utf-8", absolute=True)
+    return pages, popular
+
+
+def build_site(articles: int = 60, seed: int = 7, day: int = 0) -> DemoSite:
+    """Generate the whole site as it stands on ``day``.
+
+    Args:
+        articles: distinct articles in day 0's ground truth.
+        seed: the generator seed; the same arguments give byte-identical pages.
+        day: days after day 0; each adds new articles and edits one (see :mod:`.days`).
+
+    Returns:
+        The site, its pages rendered.
+    """
+    if articles < MIN_ARTICLES:
+        raise ValueError(f"the demo site needs at least {MIN_ARTICLES} articles, got {articles}")
+    if day < 0:
+        raise ValueError(f"the day must be 0 or later, got {day}")
+    writer = Writer(seed)
+    cast = _cast(writer, articles)
+    pages, popular = _day0_pages(writer, cast)
+    truth = cast.truth
+    new_paths, updated_paths = frozenset(s.path for s in truth), frozenset[str]()
+    for number in range(1, day + 1):
+        truth, news = advance(
+            writer, truth, number, seed=seed, fixed=cast.fixed, popular=popular, pages=pages
+        )
+        new_paths, updated_paths = frozenset(news.new), frozenset({news.edited})
+
+    found = listings(truth, cast.variants, cast.extras, cast.members[0])
+    pages |= listing_pages(found, popular)
+    feeds = feed_pages(truth, BASE_DATE + timedelta(days=day))
+    pages |= feeds
+    return DemoSite(
+        pages=pages,
+        not_found=Page(
+            404, render.error_page(404, "Not Found", "This page does not exist.").encode(), HTML
+        ),
+        articles=truth,
+        sightings=sightings(found, truth, cast.copies),
+        other_paths=cast.other_paths,
+        near_duplicates=cast.near_duplicates,
+        not_found_path=cast.ghosts["missing"],
+        server_error_path=cast.ghosts["error"],
+        no_body_path=cast.ghosts["nobody"],
+        tracking_variant_path=cast.variant_paths["tracking"],
+        session_variant_path=cast.variant_paths["session"],
+        session_query_variant_path=cast.variant_paths["session_query"],
+        click_variant_path=cast.variant_paths["click"],
+        syndicated_path=cast.extras[0].path,
+        republished_path=next(iter(cast.near_duplicates)),
+        legacy_encoding_path=cast.legacy_path,
+        members_paths=[m.path for m in cast.members],
+        listing_paths=list(found),
+        feed_paths=["/feed.xml", "/atom.xml"],
+        sitemap_paths=["/sitemap.xml", *(p for p in feeds if p.startswith("/sitemaps/"))],
+        day=day,
+        seed=seed,
+        day0_articles=articles,
+        new_paths=new_paths,
+        updated_paths=updated_paths,
+    )

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from html import escape
 
-from crawler.demo.site import SHARE_LABELS, SITE_NAME, TAG_LABELS, TAGS, Story
+from crawler.demo.site import BASE_MARK, SHARE_LABELS, SITE_NAME, TAG_LABELS, TAGS, Story
 from crawler.demo.text import slugify
 from crawler.demo.vocab import MONTHS
 
@@ -14,7 +14,13 @@ from crawler.demo.vocab import MONTHS
 EDITION = "Thursday, November 20, 2025"
 #: Time zones (minutes east of UTC) the pages write their dates in.
 OFFSETS = (0, 540, -300, 0, 330, -480, 60, 120)
-ROBOTS_TXT = "User-agent: *\nDisallow: /members/\n"
+ROBOTS_TXT = f"User-agent: *\nDisallow: /members/\n\nSitemap: {BASE_MARK}/sitemap.xml\n"
+_FEED_LINKS = (
+    f'<link rel="alternate" type="application/rss+xml" title="{SITE_NAME}" href="/feed.xml">\n'
+    f'<link rel="alternate" type="application/atom+xml" title="{SITE_NAME}" href="/atom.xml">\n'
+)
+#: JSON-LD escapes for characters that could end or confuse the ``<script>`` element holding it.
+_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def _e(text: str) -> str:
@@ -113,14 +119,15 @@ def top_stories(stories: list[Story]) -> str:
 
 
 def teaser_item(story: Story, href: str) -> str:
-    """One listing item."""
+    """One listing item, dated when the story was last modified."""
     _, _, zone = date_markup(story)
     tag = story.tags[0]
+    when = story.updated
     return (
         f'<article class="teaser">\n<a class="tag-label" href="/tag/{tag}/">{TAG_LABELS[tag]}</a>\n'
         f'<h2><a href="{_a(href)}">{_e(story.title)}</a></h2>\n'
         f'<p class="teaser">{_e(story.teaser)}</p>\n'
-        f'<time datetime="{iso(story.published, zone)}">{long_date(story.published, zone)}</time>\n'
+        f'<time datetime="{iso(when, zone)}">{long_date(when, zone)}</time>\n'
         "</article>\n"
     )
 
@@ -151,7 +158,7 @@ def listing_page(
     title: str, description: str, main: str, popular: str, *, canonical: str | None = None
 ) -> str:
     """A listing page (home, tag, members): ``main`` holds the items, the sidebar the popular."""
-    extra = f'<link rel="canonical" href="{canonical}">\n' if canonical else ""
+    extra = _FEED_LINKS + (f'<link rel="canonical" href="{canonical}">\n' if canonical else "")
     return (
         _head(title, description, extra)
         + _header()
@@ -168,10 +175,17 @@ def _byline(story: Story, zone: int) -> str:
     ]
     names = links[0] if len(links) == 1 else ", ".join(links[:-1]) + " and " + links[-1]
     stamp = iso(story.published, zone, zulu=_zulu(story))
+    updated = ""
+    if story.modified is not None:
+        changed = iso(story.modified, zone, zulu=_zulu(story))
+        updated = (
+            ' <span class="sep">·</span> <span class="updated">Updated <time itemprop="dateModified"'
+            f' datetime="{changed}">{date_time(story.modified, zone)}</time></span>'
+        )
     return (
         f'<div class="byline">By {names} <span class="sep">·</span> '
         f'<time class="published" datetime="{stamp}">{date_time(story.published, zone)}</time>'
-        "</div>\n"
+        f"{updated}</div>\n"
     )
 
 
@@ -188,19 +202,24 @@ def _head_meta(story: Story) -> str:
     if kind == "meta":
         stamp = iso(story.published, zone, zulu=_zulu(story))
         parts.append(f'<meta property="article:published_time" content="{stamp}">\n')
+        if story.modified is not None:
+            changed = iso(story.modified, zone, zulu=_zulu(story))
+            parts.append(f'<meta property="article:modified_time" content="{changed}">\n')
         parts.append(f'<meta name="author" content="{_a(", ".join(story.authors))}">\n')
     parts.extend(f'<meta property="article:tag" content="{label}">\n' for label in labels)
     if kind == "json-ld":
-        data = {
+        data: dict[str, object] = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": story.title,
             "datePublished": iso(story.published, zone, zulu=_zulu(story)),
-            "author": [{"@type": "Person", "name": name} for name in story.authors],
-            "publisher": {"@type": "Organization", "name": SITE_NAME},
-            "keywords": labels,
         }
-        blob = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+        if story.modified is not None:
+            data["dateModified"] = iso(story.modified, zone, zulu=_zulu(story))
+        data["author"] = [{"@type": "Person", "name": name} for name in story.authors]
+        data["publisher"] = {"@type": "Organization", "name": SITE_NAME}
+        data["keywords"] = labels
+        blob = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
         parts.append(f'<script type="application/ld+json">{blob}</script>\n')
     return "".join(parts)
 

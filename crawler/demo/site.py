@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,9 +30,14 @@ TAGS: tuple[tuple[str, str], ...] = (
     ("culture", "Culture"),
 )
 TAG_LABELS = dict(TAGS)
-#: The site's "today": every date on it lies before this instant.
+#: Day 0's "today": every date on the site of day N lies before this instant plus N days.
 BASE_DATE = datetime(2025, 11, 20, tzinfo=UTC)
 TRACKING_QUERY = "utm_source=newsletter&utm_medium=email&utm_campaign=weekly"
+SESSION_PARAMS = ";jsessionid=0A1B2C3D"
+SESSION_QUERY = "sid=abc123"
+CLICK_QUERY = "fbclid=IwAR2demo0daily"
+#: Where the server's base URL (no trailing slash) goes in pages that need absolute URLs.
+BASE_MARK = "{base_url}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,8 @@ class Page:
     body: bytes
     content_type: str
     last_modified: datetime | None = None
+    absolute: bool = False
+    """The body holds :data:`BASE_MARK` where the server's base URL goes (feeds, sitemaps)."""
 
     @property
     def etag(self) -> str:
@@ -74,6 +81,13 @@ class Story:
     kind: str = "article"
     """``article``, ``members``, ``syndicated``, ``nobody``, ``missing`` or ``error``."""
     encoding: str = "utf-8"
+    modified: datetime | None = None
+    """When the article was last edited, UTC; ``None`` if never."""
+
+    @property
+    def updated(self) -> datetime:
+        """The modification time, else the publication time."""
+        return self.modified or self.published
 
     @property
     def text(self) -> str:
@@ -95,7 +109,7 @@ class Sighting:
 
 @dataclass
 class DemoSite:
-    """A generated site: every page pre-rendered, plus the true record of every article."""
+    """A generated site on one day: every page pre-rendered, plus the true record of each article."""
 
     pages: dict[str, Page]
     not_found: Page
@@ -105,33 +119,82 @@ class DemoSite:
     sightings: dict[str, list[Sighting]]
     """Listing items by the path of the truth article they carry."""
     other_paths: dict[str, list[str]]
-    """Other paths (with query) serving the same article, by the article's path."""
+    """Other paths (with query or path parameters) serving the same article, by its path."""
     near_duplicates: dict[str, str]
     """Path of an edited re-publication -> path of its original."""
     not_found_path: str
     server_error_path: str
     no_body_path: str
     tracking_variant_path: str
+    """An article's path with ``?utm_...`` tracking parameters, as a tag page links it."""
+    session_variant_path: str
+    """An article's path with a ``;jsessionid=...`` path parameter, as a tag page links it."""
+    session_query_variant_path: str
+    """Another article's path with ``?sid=...``, as a tag page links it."""
+    click_variant_path: str
+    """Another article's path with ``?fbclid=...``, as a tag page links it."""
     syndicated_path: str
     republished_path: str
     legacy_encoding_path: str
     members_paths: list[str]
     listing_paths: list[str]
+    feed_paths: list[str]
+    """``/feed.xml`` (RSS 2.0) and ``/atom.xml``."""
+    sitemap_paths: list[str]
+    """The sitemap index first, then the news sitemap and the article sitemaps."""
+    day: int = 0
+    seed: int = 7
+    day0_articles: int = 60
+    """The ``articles`` it was built with: day 0's count."""
+    new_paths: frozenset[str] = frozenset()
+    """Articles published on this day (every article on day 0)."""
+    updated_paths: frozenset[str] = frozenset()
+    """The article edited on this day."""
     disallowed_prefix: str = "/members/"
     tags: list[tuple[str, str]] = field(default_factory=lambda: list(TAGS))
     site_name: str = SITE_NAME
 
-    def page(self, path: str) -> Page:
-        """The response for ``path``; its query string and fragment are ignored."""
-        if path.startswith("/"):
-            clean = path.partition("#")[0].partition("?")[0]
-        else:
-            clean = urlsplit(path).path or "/"
-        return self.pages.get(clean, self.not_found)
+    @property
+    def today(self) -> datetime:
+        """The site's present: every date on it lies before this instant."""
+        return BASE_DATE + timedelta(days=self.day)
+
+    def page(self, path: str, base_url: str | None = None) -> Page:
+        """The response for ``path``; query string, fragment and ``;`` parameters are ignored.
+
+        Args:
+            path: an absolute path (query allowed) or a URL.
+            base_url: the server's base URL, put into pages that hold absolute URLs (feeds,
+                sitemaps, robots.txt); without it they keep :data:`BASE_MARK`.
+
+        Returns:
+            The page, or :attr:`not_found`.
+        """
+        page = self.pages.get(clean_path(path), self.not_found)
+        if page.absolute and base_url is not None:
+            body = page.body.replace(BASE_MARK.encode(), base_url.rstrip("/").encode())
+            return replace(page, body=body)
+        return page
+
+    def changes(self) -> dict[str, str]:
+        """Each truth article's path -> what a crawler of the day before should decide today.
+
+        ``new`` (published today; every article on day 0), ``updated`` (edited today) or
+        ``unchanged``.
+        """
+        return {
+            story.path: "new"
+            if story.path in self.new_paths
+            else "updated"
+            if story.path in self.updated_paths
+            else "unchanged"
+            for story in self.articles
+        }
 
     def truth(self, base_url: str) -> list[dict[str, object]]:
         """One record per distinct article, URLs made absolute against ``base_url``."""
         base = base_url.rstrip("/")
+        changes = self.changes()
         records: list[dict[str, object]] = []
         for story in self.articles:
             original = self.near_duplicates.get(story.path)
@@ -140,7 +203,9 @@ class DemoSite:
                     "url": base + story.path,
                     "title": story.title,
                     "text": story.text,
-                    "published_at": story.published.astimezone(UTC).isoformat(),
+                    "published_at": _utc(story.published),
+                    "modified_at": _utc(story.modified) if story.modified else None,
+                    "change": changes[story.path],
                     "authors": list(story.authors),
                     "tags": [TAG_LABELS[slug] for slug in story.tags],
                     "other_urls": [base + p for p in self.other_paths.get(story.path, [])],
@@ -154,7 +219,23 @@ class DemoSite:
         return records
 
 
+def clean_path(path: str) -> str:
+    """The path part of a path or URL, without query, fragment or ``;`` path parameters."""
+    if path.startswith("/"):
+        clean = path.partition("#")[0].partition("?")[0]
+    else:
+        clean = urlsplit(path).path or "/"
+    return clean.partition(";")[0] or "/"
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
 def write_truth(site: DemoSite, base_url: str, path: str | Path) -> None:
-    """Write ``site.truth(base_url)`` to ``path`` as JSON lines (UTF-8)."""
+    """Write ``site.truth(base_url)`` to ``path`` as JSON lines (UTF-8), replacing it whole."""
+    target = Path(path)
     lines = [json.dumps(record, ensure_ascii=False) for record in site.truth(base_url)]
-    Path(path).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    partial.replace(target)

@@ -169,6 +169,18 @@ class TextGen:
             blocks.insert(rng.randint(1, len(blocks) - 1), Block("quote", (quote,)))
         return tuple(blocks)
 
+    def revise(self, ctx: dict[str, str], blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        """An edit of ``blocks``: one paragraph gains a sentence, another has one reworded."""
+        out = list(blocks)
+        paragraphs = [i for i, b in enumerate(out) if b.kind == "p"]
+        grown, edited = self.rng.sample(paragraphs, 2)
+        out[grown] = Block("p", (*out[grown].sentences, self.sentence(ctx)))
+        sentences = list(out[edited].sentences)
+        at = self.rng.randrange(len(sentences))
+        sentences[at] = reword(sentences[at])
+        out[edited] = Block("p", tuple(sentences))
+        return tuple(out)
+
     def authors(self) -> tuple[str, ...]:
         count = self.rng.choices((1, 2, 3), weights=(6, 3, 1))[0]
         names: list[str] = []
@@ -194,7 +206,7 @@ _REWORDS = (
 
 
 def reword(sentence: str) -> str:
-    """The same statement in different words (used for the edited re-publication)."""
+    """The same statement in different words (used for edits and the re-publication)."""
     for old, new in _REWORDS:
         if old in sentence:
             return sentence.replace(old, new, 1)
