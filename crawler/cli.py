@@ -71,8 +71,16 @@ def cli() -> None:
 
 
 def demo_site_config(base_url: str) -> SiteConfig:
-    """The demo site's entry: no delay, since the server is local and ours."""
-    return SiteConfig(name="demo", start_urls=(base_url,), download_delay=0, concurrency=8)
+    """The demo site's entry: its home page, RSS feed and sitemap index; no delay, since the
+    server is local and ours."""
+    return SiteConfig(
+        name="demo",
+        start_urls=(base_url,),
+        feeds=(f"{base_url}feed.xml",),
+        sitemaps=(f"{base_url}sitemap.xml",),
+        download_delay=0,
+        concurrency=8,
+    )
 
 
 def _not_gave_up(record: logging.LogRecord) -> bool:

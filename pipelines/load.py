@@ -93,8 +93,15 @@ def _key(url: str) -> str | None:
 class WarehousePipeline:
     """Scrapy pipeline: buffers articles, rejects, sightings and fetches; commits them in batches."""
 
-    def __init__(self, settings: LoadSettings, site: str, stats: StatsCollector) -> None:
+    def __init__(
+        self,
+        settings: LoadSettings,
+        site: str,
+        stats: StatsCollector,
+        crawler: Crawler | None = None,
+    ) -> None:
         self.settings = settings
+        self.crawler = crawler
         self.site = site
         self.stats = stats
         self._batch = Batch(run_id=settings.run_id)
@@ -106,7 +113,10 @@ class WarehousePipeline:
         """Wire settings, stats and the ``response_received`` signal (every fetch is recorded)."""
         assert crawler.stats is not None
         pipeline = cls(
-            LoadSettings.from_crawler(crawler), crawler.settings["GLEANER_SITE"].name, crawler.stats
+            LoadSettings.from_crawler(crawler),
+            crawler.settings["GLEANER_SITE"].name,
+            crawler.stats,
+            crawler,
         )
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         return pipeline
@@ -150,5 +160,10 @@ class WarehousePipeline:
             self.stats.inc_value("gleaner/load/rows", len(batch))
 
     async def close_spider(self) -> None:
-        """Commit the rest."""
+        """Commit the rest, with the known article links the run did not fetch."""
+        spider = self.crawler.spider if self.crawler is not None else None
+        unfetched = getattr(spider, "unfetched", None)
+        if unfetched is not None:
+            for row in unfetched():
+                await self.process_item(row)
         await self.flush()

@@ -88,10 +88,16 @@ def test_article_under_three_tags_has_three_sightings_and_one_row(demo_run: Demo
     sightings = query(
         demo_run.db,
         "SELECT count(*), count(DISTINCT tag) FROM sightings s "
-        "JOIN articles a ON a.url_key = s.url_key WHERE a.url = ?",
+        "JOIN articles a ON a.url_key = s.url_key WHERE a.url = ? AND s.source = 'listing'",
         url,
     )
     assert sightings == [(3, 3)]
+    # The sitemap lists it too, and says so.
+    assert query(
+        demo_run.db,
+        "SELECT count(*) FROM sightings WHERE article_url = ? AND source = 'sitemap'",
+        url,
+    ) == [(1,)]
     assert query(demo_run.db, "SELECT count(*) FROM articles WHERE url = ?", url) == [(1,)]
 
 

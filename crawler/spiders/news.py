@@ -60,7 +60,10 @@ class NewsSpider(scrapy.Spider):
         self.pool = pool
         self.allowed_domains = list(site.allowed_domains)
         self.state = CrawlState()
-        self._skipped_keys: set[str] = set()
+        self._listed_known: dict[str, str] = {}
+        """URL key -> first listed URL of each article link skipped as known."""
+        self._requested: set[str] = set()
+        """URL keys of the articles requested in this run."""
         self._skipped_articles: set[int] = set()
 
     @classmethod
@@ -232,8 +235,9 @@ class NewsSpider(scrapy.Spider):
         for item in listed:
             action = self.state.action(item.url_key, item.listed_at, now)
             if action is Action.SKIP:
-                out.extend(self._skipped(item.url, item.url_key, "known"))
+                self._listed_known.setdefault(item.url_key, item.url)
                 continue
+            self._requested.add(item.url_key)
             headers = self.state.article_headers(item.url_key) if action is Action.RECHECK else {}
             out.append(
                 scrapy.Request(
@@ -256,11 +260,20 @@ class NewsSpider(scrapy.Spider):
             out += [self._source_request(link, kind) for link in pagination]
         return out
 
-    def _skipped(self, url: str, key: str, method: str) -> list[SkippedRow]:
-        """The row of an article link not fetched, once per URL key in a run."""
-        if key in self._skipped_keys:
-            return []
-        self._skipped_keys.add(key)
+    def unfetched(self) -> list[SkippedRow]:
+        """Rows for the known article links of this run that were not fetched after all.
+
+        Decided when the crawl ends, since one source may skip a link that another (dating it
+        later, say) has rechecked meanwhile. The loader commits them with its last batch.
+        """
+        return [
+            self._skipped(url, key, "known")
+            for key, url in self._listed_known.items()
+            if key not in self._requested
+        ]
+
+    def _skipped(self, url: str, key: str, method: str) -> SkippedRow:
+        """The row of an article link not fetched: what the warehouse knew of it."""
         page = self.state.known[key]
         decision, matched = page.decision, page.matched_article_id
         article_id = page.article_id if decision in ARTICLE_DECISIONS else None
@@ -275,21 +288,19 @@ class NewsSpider(scrapy.Spider):
             if method == "not_modified"
             else "already in the warehouse; not requested"
         )
-        return [
-            SkippedRow(
-                site=self.site.name,
-                url=url,
-                url_key=key,
-                seen_at=_now(),
-                method=method,
-                article_id=article_id,
-                decision=decision,
-                matched_article_id=matched,
-                similarity=page.similarity if decision != "unchanged" else None,
-                reason=page.reason if decision == "rejected" else None,
-                detail=detail,
-            )
-        ]
+        return SkippedRow(
+            site=self.site.name,
+            url=url,
+            url_key=key,
+            seen_at=_now(),
+            method=method,
+            article_id=article_id,
+            decision=decision,
+            matched_article_id=matched,
+            similarity=page.similarity if decision != "unchanged" else None,
+            reason=page.reason if decision == "rejected" else None,
+            detail=detail,
+        )
 
     async def parse_article(
         self, response: Response, headline: str | None = None
@@ -302,7 +313,7 @@ class NewsSpider(scrapy.Spider):
         if response.status == 304:
             key = response.meta.get("gleaner_key") or url_key(response.url)
             if key in self.state.known:
-                return list(self._skipped(response.url, key, "not_modified"))
+                return [self._skipped(response.url, key, "not_modified")]
             return []
         bad = self._unusable(response, "article")
         if bad:
