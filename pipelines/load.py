@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
@@ -16,6 +16,8 @@ from scrapy import signals
 
 from crawler.urls import url_key
 from pipelines.models import Article, Reject
+from warehouse import neardup
+from warehouse.neardup import NearDupSettings
 from warehouse.rows import (
     ArticleRow,
     Batch,
@@ -46,6 +48,8 @@ class LoadSettings:
     """Rows buffered before a commit (``GLEANER_BATCH_SIZE``)."""
     flush_seconds: float
     """Longest time rows wait before a commit (``GLEANER_FLUSH_SECONDS``)."""
+    near: NearDupSettings = neardup.DEFAULT
+    """Near-duplicate settings (threshold from ``GLEANER_NEAR_DUP_THRESHOLD``)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LoadSettings:
@@ -56,7 +60,22 @@ class LoadSettings:
             run_id=str(s["GLEANER_RUN_ID"]),
             batch_size=s.getint("GLEANER_BATCH_SIZE", 500),
             flush_seconds=s.getfloat("GLEANER_FLUSH_SECONDS", 30.0),
+            near=near_settings(s.get("GLEANER_NEAR_DUP_THRESHOLD")),
         )
+
+
+def near_settings(threshold: object) -> NearDupSettings:
+    """Near-duplicate settings with the threshold given (``None`` or ``""``: the default).
+
+    Raises:
+        ValueError: the threshold is not a number in (0, 1].
+    """
+    if threshold in (None, ""):
+        return neardup.DEFAULT
+    value = float(str(threshold))
+    if not 0 < value <= 1:
+        raise ValueError(f"GLEANER_NEAR_DUP_THRESHOLD must lie in (0, 1], got {threshold!r}")
+    return replace(neardup.DEFAULT, threshold=value)
 
 
 def fetch_row(site: str, response: Response, request: Request) -> FetchRow:
@@ -153,7 +172,9 @@ class WarehousePipeline:
             self._last_flush = time.monotonic()
             if not len(batch):
                 return
-            result = await asyncio.to_thread(write_batch, self.settings.db_path, batch)
+            result = await asyncio.to_thread(
+                write_batch, self.settings.db_path, batch, near=self.settings.near
+            )
             for decision, count in result.counts.items():
                 self.stats.inc_value(f"gleaner/decisions/{decision}", count)
             self.stats.inc_value("gleaner/load/batches")

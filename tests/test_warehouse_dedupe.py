@@ -83,8 +83,8 @@ def test_lightly_edited_copies_are_near_duplicates_in_one_cluster(db: Path) -> N
     write_batch(db, Batch("r2", articles=[copy, article(C, edited(original, 0.04, seed=2))]))
 
     assert decisions(db, "r2") == [
-        (C, "near_duplicate", 3, 1, neardup.METHOD),
-        (B, "near_duplicate", 2, 1, neardup.METHOD),
+        (C, "near_duplicate", 2, 1, neardup.METHOD),
+        (B, "near_duplicate", 3, 1, neardup.METHOD),
     ]
     similarity = query(db, "SELECT min(similarity) FROM decisions WHERE run_id = 'r2'")[0][0]
     assert isinstance(similarity, float)

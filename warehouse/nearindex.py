@@ -7,6 +7,7 @@ candidate is then confirmed on both texts with :func:`warehouse.neardup.similari
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -68,10 +69,14 @@ class NearIndex:
             )
 
     def match(self, row: ArticleRow) -> tuple[int, int, float] | None:
-        """The most similar confirmed near-duplicate of ``row`` (lowest id on a tie), if any."""
-        candidates: set[int] = set()
+        """The most similar confirmed near-duplicate of ``row`` (lowest id on a tie), if any.
+
+        Candidates share at least ``min_shared_buckets`` buckets with it.
+        """
+        shared: Counter[int] = Counter()
         for bucket in self.buckets_of(row):
-            candidates |= self._by_bucket.get(bucket, set())
+            shared.update(self._by_bucket.get(bucket, ()))
+        candidates = [i for i, n in shared.items() if n >= self.settings.min_shared_buckets]
         best: tuple[float, int] | None = None
         for article_id in sorted(candidates):
             score = self.similarity(self._texts[article_id], row.text)
