@@ -36,7 +36,7 @@ _VERSION: Final = 1
 """Bumped whenever the same settings would give different bucket values."""
 _TOKEN = re.compile(r"\w+")
 #: Soft hyphen, zero-width characters, word joiner and BOM: deleted so they do not split words.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _BAND_BITS: Final = 56
 _BAND_MASK: Final = (1 << _BAND_BITS) - 1
 _MAX_BANDS: Final = 1 << (64 - _BAND_BITS)
@@ -103,7 +103,7 @@ def words(text: str) -> list[str]:
     Returns:
         The tokens in order, repeats kept.
     """
-    folded = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold()
+    folded = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).casefold()
     return _TOKEN.findall(folded)
 
 
