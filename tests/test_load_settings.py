@@ -18,5 +18,5 @@ def test_threshold_setting_replaces_only_the_threshold() -> None:
 
 @pytest.mark.parametrize("bad", ["0", "1.5", "-0.2", "high"])
 def test_a_threshold_outside_zero_to_one_is_refused(bad: str) -> None:
-    with pytest.raises(ValueError, match="GLEANER_NEAR_DUP_THRESHOLD|could not convert"):
+    with pytest.raises(ValueError, match=r"GLEANER_NEAR_DUP_THRESHOLD|could not convert"):
         near_settings(bad)
