@@ -251,3 +251,20 @@ def test_an_open_connection_blocks_other_processes(db: Path) -> None:
         assert not can_open_from_another_process(db)
     finally:
         conn.close()
+
+
+def test_a_first_schema_warehouse_upgrades_and_keeps_its_rows(db: Path) -> None:
+    conn = duckdb.connect(str(db))
+    try:
+        apply_migrations(conn, MIGRATIONS[:1])
+        conn.execute(
+            "INSERT INTO articles VALUES (7, 'example', 'u', 'k', 'u', 'T', 'Text.', [], NULL, "
+            "NULL, NULL, NULL, [], 'c', NULL, 'r1', 'r1', 1, ?, ?)",
+            [T0, T0],
+        )
+    finally:
+        conn.close()
+    # Opening for writing applies the rest: every article a cluster of its own, for a start.
+    connect(db).close()
+    assert query(db, "SELECT article_id, cluster_id, text FROM articles") == [(7, 7, "Text.")]
+    assert query(db, "SELECT max(version) FROM _migrations") == [(MIGRATIONS[-1].version,)]
