@@ -4,6 +4,7 @@ counts what the site's truth says changed. Real server, real CLI, real warehouse
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,11 @@ pytestmark = pytest.mark.e2e
 _SOURCES = ("/", "/tag/", "/feed.xml", "/atom.xml", "/sitemap.xml", "/sitemaps/")
 
 
-def sites_file(tmp_path: Path, base: str) -> Path:
+def sites_file(tmp_path: Path, base: str, extra: str = "") -> Path:
     path = tmp_path / "sites.toml"
     path.write_text(
         f'[[site]]\nname = "demo"\nstart_urls = ["{base}"]\nfeeds = ["{base}feed.xml"]\n'
-        f'sitemaps = ["{base}sitemap.xml"]\ndownload_delay = 0.0\nconcurrency = 8\n',
+        f'sitemaps = ["{base}sitemap.xml"]\ndownload_delay = 0.0\nconcurrency = 8\n{extra}',
         encoding="utf-8",
     )
     return path
@@ -111,6 +112,23 @@ def test_a_day_later_only_new_and_edited_articles_are_fetched(
     [updated] = report["updated"]
     assert updated["version"] == 2
     assert 0 < updated["changed"] < 0.5, "the report says how much of the text changed"
+
+
+def test_recheck_after_asks_conditionally_and_a_304_is_unchanged(
+    tmp_path: Path, served_demo: tuple[str, Path]
+) -> None:
+    base, log = served_demo
+    db = tmp_path / "w.duckdb"
+    sites = str(sites_file(tmp_path, base, 'recheck_after = "1s"\n'))
+    gleaner("crawl", "demo", "--sites", sites, "--db", str(db))
+    time.sleep(1.1)
+    mark = len(requests(log))
+    gleaner("crawl", "demo", "--sites", sites, "--db", str(db))
+    rechecked = {p for _, p, s in requests(log, mark) if is_article(p) and s == 304}
+    assert len(rechecked) >= len(truth(log)), "every article asked again, and not modified"
+    report = json.loads(gleaner("report", "--db", str(db), "--json").stdout)
+    assert report["items"]["unchanged"] == len(truth(log))
+    assert report["items_by_method"]["unchanged"]["not_modified"] == len(truth(log))
 
 
 def test_refresh_fetches_every_article_again(tmp_path: Path, served_demo: tuple[str, Path]) -> None:
