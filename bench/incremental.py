@@ -21,7 +21,6 @@ from collections import Counter
 from pathlib import Path
 
 from crawler.demo import DemoServer, build_site
-from crawler.demo.generator import build_site as build_site_at
 
 
 def _kind(path: str) -> str:
@@ -73,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for label in ("first", "second"):
             if label == "second" and args.day_two:
-                server.set_site(build_site_at(args.articles, day=1))
+                server.set_site(build_site(args.articles, day=1))
             before = len(server.requests)
             wall = _crawl(sites_file, db)
             kinds = Counter(

@@ -19,10 +19,12 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from crawler.urls import url_key
+from crawler.urls import url_key_or_none
 from warehouse.dedupe import ARTICLE_DECISIONS
 
 if TYPE_CHECKING:
+    from scrapy.http.headers import Headers
+
     from warehouse.state import SiteState, StoredListing
 
 #: Reject reasons that may not happen again: the page is worth another try later.
@@ -92,29 +94,39 @@ class CrawlState:
         """Key what the warehouse holds by URL key: fetched URLs, canonical URLs and decisions."""
         known: dict[str, KnownPage] = {}
         for d in sorted(stored.decisions, key=lambda d: d.decided_at):
-            key = d.url_key or _key(d.url)
+            key = d.url_key or url_key_or_none(d.url)
             if key is None:
                 continue
-            page = KnownPage(d.url, d.decision, d.article_id, d.matched_article_id, d.similarity)
-            page.reason = d.reason
-            page.fetched_at = d.decided_at
-            known[key] = page
+            known[key] = KnownPage(
+                d.url,
+                d.decision,
+                d.article_id,
+                d.matched_article_id,
+                d.similarity,
+                reason=d.reason,
+                fetched_at=d.decided_at,
+            )
         for a in stored.articles:
             dated = max((t for t in (a.published_at, a.modified_at) if t is not None), default=None)
-            for key in {a.url_key, _key(a.fetched_url)} - {None}:
+            for key in {a.url_key, url_key_or_none(a.fetched_url)} - {None}:
                 assert key is not None
-                page = KnownPage(a.fetched_url, "unchanged", a.article_id)
-                page.fetched_at = a.last_seen_at
-                page.dated_at = dated
-                known[key] = page
+                known[key] = KnownPage(
+                    a.fetched_url,
+                    "unchanged",
+                    a.article_id,
+                    fetched_at=a.last_seen_at,
+                    dated_at=dated,
+                )
         for f in stored.fetches:
-            key = _key(f.url)
+            key = url_key_or_none(f.url)
             fetched = known.get(key) if key is not None else None
-            if fetched is None:
-                continue
-            page = fetched
-            page.status, page.etag, page.last_modified = f.status, f.etag, f.last_modified
-            page.fetched_at = f.fetched_at
+            if fetched is not None:
+                fetched.status, fetched.etag, fetched.last_modified = (
+                    f.status,
+                    f.etag,
+                    f.last_modified,
+                )
+                fetched.fetched_at = f.fetched_at
         listings: dict[str, StoredListing] = {s.url_key: s for s in stored.listings}
         return cls(known, listings, refresh, recheck_after, retry_failed_after)
 
@@ -146,6 +158,16 @@ class CrawlState:
         return None if self.refresh else self.listings.get(key)
 
 
+def response_validators(headers: Headers) -> tuple[str | None, str | None]:
+    """The ``ETag`` and ``Last-Modified`` a response gave, as text (``None`` when absent)."""
+
+    def text(name: bytes) -> str | None:
+        value = headers.get(name)
+        return value.decode("latin-1") if value else None
+
+    return text(b"ETag"), text(b"Last-Modified")
+
+
 def validators(etag: str | None, last_modified: str | None) -> dict[str, str]:
     """``If-None-Match`` / ``If-Modified-Since`` headers for the validators a server gave."""
     headers = {}
@@ -154,13 +176,6 @@ def validators(etag: str | None, last_modified: str | None) -> dict[str, str]:
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     return headers
-
-
-def _key(url: str) -> str | None:
-    try:
-        return url_key(url)
-    except ValueError:
-        return None
 
 
 def _due(last: datetime | None, after: timedelta | None, now: datetime) -> bool:

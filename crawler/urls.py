@@ -129,6 +129,14 @@ def url_key(url: str) -> str:
     return canonicalize_url(cleaned, keep_fragments=False)
 
 
+def url_key_or_none(url: str) -> str | None:
+    """:func:`url_key` of ``url``, or ``None`` when it is not an absolute http(s) URL."""
+    try:
+        return url_key(url)
+    except ValueError:
+        return None
+
+
 def host_of(url: str) -> str:
     """Lower-case host name of ``url`` ('' when it has none)."""
     return (urlsplit(url).hostname or "").lower()

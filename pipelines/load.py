@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
-from crawler.urls import url_key
+from crawler.incremental import response_validators
+from crawler.urls import url_key_or_none
 from pipelines.models import Article, Reject
 from warehouse import neardup
 from warehouse.neardup import NearDupSettings
@@ -83,12 +84,7 @@ def fetch_row(site: str, response: Response, request: Request) -> FetchRow:
     role = request.meta.get("gleaner_role") or (
         "robots" if response.url.endswith("/robots.txt") else "other"
     )
-    headers = response.headers
-
-    def header(name: bytes) -> str | None:
-        value = headers.get(name)
-        return value.decode("latin-1") if value else None
-
+    etag, last_modified = response_validators(response.headers)
     return FetchRow(
         site=site,
         url=response.url,
@@ -97,16 +93,9 @@ def fetch_row(site: str, response: Response, request: Request) -> FetchRow:
         fetched_at=datetime.now(UTC),
         bytes=len(response.body),
         elapsed_s=request.meta.get("download_latency"),
-        etag=header(b"ETag"),
-        last_modified=header(b"Last-Modified"),
+        etag=etag,
+        last_modified=last_modified,
     )
-
-
-def _key(url: str) -> str | None:
-    try:
-        return url_key(url)
-    except ValueError:
-        return None
 
 
 class WarehousePipeline:
@@ -149,7 +138,9 @@ class WarehousePipeline:
         if isinstance(item, Article):
             self._batch.articles.append(ArticleRow(**item.model_dump()))
         elif isinstance(item, Reject):
-            self._batch.rejects.append(RejectRow(**item.model_dump(), url_key=_key(item.url)))
+            self._batch.rejects.append(
+                RejectRow(**item.model_dump(), url_key=url_key_or_none(item.url))
+            )
             self.stats.inc_value(f"gleaner/rejects/{item.reason}")
         elif isinstance(item, SightingRow):
             self._batch.sightings.append(item)

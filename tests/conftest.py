@@ -7,6 +7,8 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,20 @@ ROOT = Path(__file__).resolve().parent.parent
 _SCRIPT = Path(sys.executable).parent / "gleaner"
 #: The installed console script (``make test`` installs it), else the module.
 GLEANER = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "crawler.cli"]
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 only
+
+
+def fetch(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> Any:
+    """(status, headers, body) of one request; error statuses are answers, not exceptions."""
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with _OPENER.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers, error.read()
 
 
 def free_port() -> int:

@@ -7,8 +7,6 @@ import re
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -20,21 +18,9 @@ import lxml.html
 import pytest
 
 from crawler.demo import BASE_DATE, NEW_PER_DAY, DemoServer, DemoSite, build_site
-from tests.conftest import GLEANER, ROOT, free_port
+from tests.conftest import GLEANER, ROOT, fetch, free_port
 
 BASE = "http://127.0.0.1:8000/"
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 only
-
-
-def fetch(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> Any:
-    """(status, headers, body) of one request; error statuses are answers, not exceptions."""
-    request = urllib.request.Request(url, headers=headers or {}, method=method)
-    try:
-        with _OPENER.open(request, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.headers, error.read()
 
 
 @pytest.fixture(scope="module")

@@ -35,9 +35,9 @@ from crawler.demo import (
     build_site,
     write_truth,
 )
+from tests.conftest import fetch
 
 BASE = "http://127.0.0.1:8000/"
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1 only
 _DATE_TEXT = re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$")
 _UTC_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
 
@@ -416,17 +416,6 @@ def test_trafilatura_falls_into_the_traps(site: DemoSite, truth: list[dict[str, 
 
 
 # --- the HTTP server and the command line -----------------------------------------------------
-
-
-def fetch(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> Any:
-    """(status, headers, body) of one request; error statuses are answers, not exceptions."""
-    request = urllib.request.Request(url, headers=headers or {}, method=method)
-    try:
-        with _OPENER.open(request, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.headers, error.read()
 
 
 def charset(headers: Message) -> str:

@@ -17,7 +17,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
-from crawler.incremental import Action, CrawlState, validators
+from crawler.incremental import Action, CrawlState, response_validators, validators
 from crawler.items import ArticleItem, Reject, RejectReason
 from crawler.pool import ExtractionPool
 from crawler.sites import SiteConfig, find_site, load_sites
@@ -41,11 +41,6 @@ _STATUSES = (304, *range(400, 600))
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
 
 
 class NewsSpider(scrapy.Spider):
@@ -156,9 +151,9 @@ class NewsSpider(scrapy.Spider):
                 f"{role} page answered HTTP {response.status}",
                 response.status,
             )
-        ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
         if role in ("feed", "sitemap"):
             return None  # told apart by their content, whatever the Content-Type says
+        ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
         if (ctype and ctype not in _HTML_TYPES) or not isinstance(response, TextResponse):
             return self._reject(
                 response.url, "not_html", f"Content-Type {ctype.decode('latin-1')}", response.status
@@ -187,6 +182,7 @@ class NewsSpider(scrapy.Spider):
         except SourceError as exc:
             return [self._reject(response.url, "bad_listing", str(exc), response.status)]
         seen_at = _now()
+        etag, last_modified = response_validators(response.headers)
         out: list[Any] = [
             ListingStateRow(
                 site=self.site.name,
@@ -194,8 +190,8 @@ class NewsSpider(scrapy.Spider):
                 url_key=key,
                 kind=kind,
                 fetched_at=seen_at,
-                etag=_header(response, b"ETag"),
-                last_modified=_header(response, b"Last-Modified"),
+                etag=etag,
+                last_modified=last_modified,
                 entries=tuple(e.url for e in page.entries),
                 links=tuple(page.listing_links),
                 pagination=tuple(page.pagination),
