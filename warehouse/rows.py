@@ -132,6 +132,27 @@ class ListingStateRow:
     """Further pages of the same listing."""
 
 
+@dataclass(frozen=True, slots=True)
+class RawPageRow:
+    """An article page kept raw: where its WARC record lies, to read it again without a fetch."""
+
+    site: str
+    url: str
+    """The URL fetched (the record's ``WARC-Target-URI``)."""
+    url_key: str | None
+    fetched_at: datetime
+    """When the response arrived (the record's ``WARC-Date``)."""
+    http_status: int
+    warc_path: str
+    """The WARC file, relative to the directory of raw pages: ``<site>/<run_id>.warc.gz``."""
+    warc_offset: int
+    """Where the record's gzip member starts in the file."""
+    warc_length: int
+    """The gzip member's length in bytes."""
+    sha256: str
+    """SHA-256 of the body, in hex."""
+
+
 @dataclass(slots=True)
 class Batch:
     """Everything one commit writes for one run."""
@@ -143,6 +164,7 @@ class Batch:
     fetches: list[FetchRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
     listings: list[ListingStateRow] = field(default_factory=list)
+    raw_pages: list[RawPageRow] = field(default_factory=list)
 
     def __len__(self) -> int:
         return (
@@ -152,4 +174,5 @@ class Batch:
             + len(self.fetches)
             + len(self.skipped)
             + len(self.listings)
+            + len(self.raw_pages)
         )
