@@ -55,3 +55,5 @@ GLEANER_PROGRESS = False  # show a live progress line on stderr
 GLEANER_REFRESH = False  # fetch every page again, unconditionally (gleaner crawl --refresh)
 GLEANER_RETRY_FAILED_AFTER = 3600.0  # seconds before a page that failed (5xx, time-out) is retried
 GLEANER_NEAR_DUP_THRESHOLD = None  # near-duplicate similarity threshold; None: the default
+GLEANER_KEEP_RAW = None  # keep article pages as WARC; None: $GLEANER_KEEP_RAW, else on; 0: off
+GLEANER_RAW_DIR = None  # WARC files; None: $GLEANER_RAW_DIR, else <db without suffix>.warc

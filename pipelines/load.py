@@ -24,6 +24,7 @@ from warehouse.rows import (
     Batch,
     FetchRow,
     ListingStateRow,
+    RawPageRow,
     RejectRow,
     SightingRow,
     SkippedRow,
@@ -79,6 +80,16 @@ def near_settings(threshold: object) -> NearDupSettings:
     return replace(neardup.DEFAULT, threshold=value)
 
 
+def article_row(article: Article) -> ArticleRow:
+    """The warehouse row of a validated article."""
+    return ArticleRow(**article.model_dump())
+
+
+def reject_row(reject: Reject) -> RejectRow:
+    """The warehouse row of a reject, keyed by its URL when that has a key."""
+    return RejectRow(**reject.model_dump(), url_key=url_key_or_none(reject.url))
+
+
 def fetch_row(site: str, response: Response, request: Request) -> FetchRow:
     """The warehouse row of one HTTP response."""
     role = request.meta.get("gleaner_role") or (
@@ -99,7 +110,8 @@ def fetch_row(site: str, response: Response, request: Request) -> FetchRow:
 
 
 class WarehousePipeline:
-    """Scrapy pipeline: buffers articles, rejects, sightings and fetches; commits them in batches."""
+    """Scrapy pipeline: buffers articles, rejects, sightings, fetches and raw pages; commits them
+    in batches."""
 
     def __init__(
         self,
@@ -136,11 +148,9 @@ class WarehousePipeline:
     async def process_item(self, item: Any) -> Any:
         """Buffer one item; commit the buffer when it is full or old."""
         if isinstance(item, Article):
-            self._batch.articles.append(ArticleRow(**item.model_dump()))
+            self._batch.articles.append(article_row(item))
         elif isinstance(item, Reject):
-            self._batch.rejects.append(
-                RejectRow(**item.model_dump(), url_key=url_key_or_none(item.url))
-            )
+            self._batch.rejects.append(reject_row(item))
             self.stats.inc_value(f"gleaner/rejects/{item.reason}")
         elif isinstance(item, SightingRow):
             self._batch.sightings.append(item)
@@ -149,6 +159,9 @@ class WarehousePipeline:
             self.stats.inc_value(f"gleaner/skipped/{item.method}")
         elif isinstance(item, ListingStateRow):
             self._batch.listings.append(item)
+        elif isinstance(item, RawPageRow):
+            self._batch.raw_pages.append(item)
+            self.stats.inc_value("gleaner/raw_pages")
         else:
             return item
         full = len(self._batch) >= self.settings.batch_size

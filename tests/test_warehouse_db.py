@@ -34,6 +34,7 @@ TABLES = {
     "fetches",
     "article_buckets",
     "listing_state",
+    "raw_pages",
 }
 LATEST = MIGRATIONS[-1].version
 

@@ -217,9 +217,28 @@ _DEDUPE_AND_INCREMENTAL = (
     """,
 )
 
+# Article pages kept raw as WARC records: where each record lies, to extract it again unfetched.
+_RAW_PAGES = (
+    """
+    CREATE TABLE raw_pages (
+        run_id VARCHAR NOT NULL,
+        site VARCHAR NOT NULL,
+        url VARCHAR NOT NULL,
+        url_key VARCHAR,
+        fetched_at TIMESTAMPTZ NOT NULL,
+        http_status INTEGER NOT NULL,
+        warc_path VARCHAR NOT NULL,
+        warc_offset BIGINT NOT NULL CHECK (warc_offset >= 0),
+        warc_length BIGINT NOT NULL CHECK (warc_length > 0),
+        sha256 VARCHAR NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL_SCHEMA),
     Migration(2, "dedupe_and_incremental", _DEDUPE_AND_INCREMENTAL),
+    Migration(3, "raw_pages", _RAW_PAGES),
 )
 """Every migration, in the order they apply."""
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from warehouse.dedupe import Decision, Plan
-    from warehouse.rows import FetchRow, ListingStateRow, RejectRow, SightingRow
+    from warehouse.rows import FetchRow, ListingStateRow, RawPageRow, RejectRow, SightingRow
 
 _TS = pa.timestamp("us", tz="UTC")
 _STR = pa.string()
@@ -163,6 +163,21 @@ FETCHES = pa.schema(
     ]
 )
 
+RAW_PAGES = pa.schema(
+    [
+        ("run_id", _STR),
+        ("site", _STR),
+        ("url", _STR),
+        ("url_key", _STR),
+        ("fetched_at", _TS),
+        ("http_status", pa.int32()),
+        ("warc_path", _STR),
+        ("warc_offset", pa.int64()),
+        ("warc_length", pa.int64()),
+        ("sha256", _STR),
+    ]
+)
+
 
 def build(
     schema: pa.Schema,
@@ -272,7 +287,7 @@ def decisions_table(run_id: str, decisions: Sequence[Decision], decided_at: date
 def run_rows_table(
     schema: pa.Schema,
     run_id: str,
-    rows: Sequence[SightingRow | RejectRow | FetchRow | ListingStateRow],
+    rows: Sequence[SightingRow | RejectRow | FetchRow | ListingStateRow | RawPageRow],
 ) -> pa.Table:
-    """Build sightings, rejects, fetches or listing-state rows as given, with ``run_id``."""
+    """Build sightings, rejects, fetches, listing-state or raw-page rows as given, with ``run_id``."""
     return build(schema, rows, {"run_id": [run_id] * len(rows)})

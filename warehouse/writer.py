@@ -54,8 +54,8 @@ def write_batch(
 
     Articles are deduplicated against the warehouse and against each other (see
     :func:`warehouse.dedupe.plan_batch`); every article and reject gets a ``decisions`` row;
-    sightings, rejects and fetches are inserted as they are. On any error nothing is written.
-    An empty batch returns at once without opening the warehouse.
+    sightings, rejects, fetches and raw pages are inserted as they are. On any error nothing is
+    written. An empty batch returns at once without opening the warehouse.
 
     Args:
         path: The warehouse file.
@@ -101,6 +101,7 @@ def write_batch(
             ("sightings", tables.SIGHTINGS, batch.sightings),
             ("rejects", tables.REJECTS, batch.rejects),
             ("fetches", tables.FETCHES, batch.fetches),
+            ("raw_pages", tables.RAW_PAGES, batch.raw_pages),
         ):
             rows += _insert(conn, name, tables.run_rows_table(schema, batch.run_id, items))
     counts = dict.fromkeys(DECISIONS, 0)

@@ -20,11 +20,12 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 from crawler.incremental import Action, CrawlState, response_validators, validators
 from crawler.items import ArticleItem, Reject, RejectReason
 from crawler.pool import ExtractionPool
+from crawler.raw import RawKeeper
 from crawler.sites import SiteConfig, find_site, load_sites
 from crawler.sources import Listed, SourceError, SourceKind, read_source
 from crawler.urls import request_url, url_key
 from warehouse.dedupe import ARTICLE_DECISIONS
-from warehouse.rows import ListingStateRow, SightingRow, SkippedRow
+from warehouse.rows import ListingStateRow, RawPageRow, SightingRow, SkippedRow
 from warehouse.runs import new_run_id
 from warehouse.state import read_site_state
 
@@ -60,6 +61,8 @@ class NewsSpider(scrapy.Spider):
         self._requested: set[str] = set()
         """URL keys of the articles requested in this run."""
         self._skipped_articles: set[int] = set()
+        self.raw: RawKeeper | None = None
+        """Writes article pages to the run's WARC file (``None``: raw pages are not kept)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -90,12 +93,15 @@ class NewsSpider(scrapy.Spider):
         pool = ExtractionPool(None if workers in (None, "") else int(workers))
         spider = cls(site, run_id, pool, *args, **kwargs)
         spider._set_crawler(crawler)
+        spider.raw = RawKeeper.from_settings(settings, site.name, run_id)
         crawler.signals.connect(spider.closed_pool, signal=signals.spider_closed)
         return spider
 
     def closed_pool(self) -> None:
-        """Stop the extraction workers."""
+        """Stop the extraction workers and close the WARC file."""
         self.pool.close()
+        if self.raw is not None:
+            self.raw.close()
 
     async def start(self) -> AsyncIterator[Any]:
         """Read what the warehouse knows of the site, then request every listing source."""
@@ -300,8 +306,8 @@ class NewsSpider(scrapy.Spider):
 
     async def parse_article(
         self, response: Response, headline: str | None = None
-    ) -> list[ArticleItem | Reject | SkippedRow]:
-        """Extract the article in the pool and pass it on for validation.
+    ) -> list[ArticleItem | Reject | SkippedRow | RawPageRow]:
+        """Keep the page raw, extract the article in the pool and pass it on for validation.
 
         Results are returned in a list: Scrapy iterates a lone return value that is iterable, and
         a pydantic ``Reject`` is.
@@ -311,15 +317,17 @@ class NewsSpider(scrapy.Spider):
             if key in self.state.known:
                 return [self._skipped(response.url, key, "not_modified")]
             return []
+        kept = await self.raw.keep(response, _now()) if self.raw and response.status < 300 else None
+        raw = [kept] if kept else []
         bad = self._unusable(response, "article")
         if bad:
-            return [bad]
+            return [*raw, bad]
         try:
             extracted = await self.pool.extract(response.text, response.url, self.site, headline)
         except Exception as exc:  # a page must become a row, whatever the extractor does
             self.logger.warning("extraction failed on %s: %r", response.url, exc)
             detail = f"{type(exc).__name__}: {exc}"
-            return [self._reject(response.url, "extract_error", detail, response.status)]
+            return [*raw, self._reject(response.url, "extract_error", detail, response.status)]
         item = ArticleItem(
             site=self.site.name,
             fetched_url=response.url,
@@ -327,7 +335,7 @@ class NewsSpider(scrapy.Spider):
             extracted=extracted,
             http_status=response.status,
         )
-        return [item]
+        return [*raw, item]
 
     def failed(self, failure: Failure) -> list[Reject]:
         """A reject for a request that got no usable response (robots.txt, size, time, network)."""
