@@ -29,13 +29,6 @@ from crawler import __version__
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-#: Headers that describe the transfer, not the stored body: Scrapy has already undone them, so
-#: they are kept under these names (as Common Crawl does) and Content-Length tells the body's size.
-_TRANSFER_HEADERS = {
-    "content-encoding": "X-Crawler-Content-Encoding",
-    "transfer-encoding": "X-Crawler-Transfer-Encoding",
-    "content-length": "X-Crawler-Content-Length",
-}
 _CHUNK = 1 << 16
 #: What parsing a damaged record can raise (a missing header is ``None``: Attribute/TypeError).
 _READ_ERRORS = (
@@ -60,7 +53,8 @@ class RawPage:
     url: str
     status: int
     headers: tuple[tuple[str, str], ...]
-    """Header names and values, in order, as text (bytes read as Latin-1)."""
+    """Header names and values, in order, as text (bytes read as Latin-1); read back, as
+    :func:`record_headers` stored them."""
     body: bytes
     fetched_at: datetime
     protocol: str = "HTTP/1.1"
@@ -82,14 +76,25 @@ class RecordSpan:
 
 
 def record_headers(page: RawPage) -> StatusAndHeaders:
-    """The HTTP status line and headers stored with a page's body.
+    """The HTTP status line and headers stored with a page's body, true to the body stored.
 
-    Headers of the transfer (``Content-Encoding``, ``Transfer-Encoding``, ``Content-Length``)
-    are renamed ``X-Crawler-*``, and ``Content-Length`` is the stored body's length, so every
-    WARC reader reads the body as it is.
+    The body is stored as the downloader left it: de-chunked, and decompressed unless its
+    ``Content-Encoding`` is one the downloader could not undo (that header then stays). So
+    ``Transfer-Encoding``, and a ``Content-Length`` that no longer fits, are kept under
+    ``X-Crawler-*`` names (as Common Crawl does), and ``Content-Length`` is the body's length:
+    every WARC reader then reads the body as it is.
     """
-    kept = [(_TRANSFER_HEADERS.get(name.lower(), name), value) for name, value in page.headers]
-    kept.append(("Content-Length", str(len(page.body))))
+    size = str(len(page.body))
+    kept = []
+    for name, value in page.headers:
+        lower = name.lower()
+        if lower == "transfer-encoding":
+            kept.append(("X-Crawler-Transfer-Encoding", value))
+        elif lower == "content-length" and value.strip() != size:
+            kept.append(("X-Crawler-Content-Length", value))
+        elif lower != "content-length":
+            kept.append((name, value))
+    kept.append(("Content-Length", size))
     try:
         phrase = HTTPStatus(page.status).phrase
     except ValueError:
@@ -256,7 +261,7 @@ def _parse(data: bytes, where: str) -> RawPage | None:
     return RawPage(
         url=rec_headers.get_header("WARC-Target-URI"),
         status=status,
-        headers=tuple((name, value) for name, value in headers if name != "Content-Length"),
+        headers=tuple((name, value) for name, value in headers),
         body=body,
         fetched_at=fetched_at,
         protocol=http.protocol or "HTTP/1.1",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 T0 = datetime(2026, 8, 25, 10, 15, 7, 123456, tzinfo=UTC)
 HEADERS = (
     ("Content-Type", "text/html; charset=windows-1252"),
-    ("Content-Encoding", "gzip"),
+    ("Transfer-Encoding", "chunked"),
     ("Content-Length", "812"),
     ("ETag", '"abc"'),
 )
@@ -61,13 +61,27 @@ def test_each_record_reads_back_alone_from_its_offset(tmp_path: Path) -> None:
 
 
 def test_transfer_headers_are_renamed_so_readers_take_the_body_as_is(tmp_path: Path) -> None:
-    _, _, spans = written(tmp_path, 1)
+    _, pages, spans = written(tmp_path, 1)
     headers = dict(read_record(tmp_path, spans[0]).headers)
     assert headers["Content-Type"] == "text/html; charset=windows-1252"
     assert headers["ETag"] == '"abc"'
-    assert headers["X-Crawler-Content-Encoding"] == "gzip"
-    assert headers["X-Crawler-Content-Length"] == "812"
-    assert "Content-Encoding" not in headers
+    assert headers["X-Crawler-Transfer-Encoding"] == "chunked"
+    assert headers["X-Crawler-Content-Length"] == "812"  # the size sent, compressed
+    assert headers["Content-Length"] == str(len(pages[0].body))
+    assert "Transfer-Encoding" not in headers
+
+
+def test_a_fitting_length_and_an_encoding_the_downloader_kept_stay_as_sent(
+    tmp_path: Path,
+) -> None:
+    body = b"\x1b\x07compressed-by-brotli"
+    sent = (("Content-Encoding", "br"), ("Content-Length", str(len(body))))
+    file = WarcFile(tmp_path, "example/run-2.warc.gz")
+    span = file.write(RawPage("https://example.test/b", 200, sent, body, T0))
+    file.close()
+    found = read_record(tmp_path, span)
+    assert found.headers == sent
+    assert found.body == body
 
 
 def test_warcio_reads_the_file_as_a_warc_of_gzip_members(tmp_path: Path) -> None:
