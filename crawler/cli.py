@@ -147,6 +147,64 @@ def crawl(
 
 
 @cli.command()
+@click.option(
+    "--site",
+    "site_names",
+    multiple=True,
+    metavar="NAME",
+    help="Only this site; repeatable (default: every site of the warehouse in the sites file).",
+)
+@sites_option
+@db_option
+@click.option(
+    "--raw-dir",
+    type=click.Path(file_okay=False),
+    help="Raw pages' directory (default: $GLEANER_RAW_DIR, else beside the warehouse).",
+)
+def reextract(
+    site_names: tuple[str, ...], sites_file: str | None, db_path: str, raw_dir: str | None
+) -> None:
+    """Extract the warehouse's articles again from their raw pages, fetching nothing.
+
+    Each article's latest raw page goes through extraction with the site's rules as the sites
+    file has them now, then validation and loading, as a run of its own: a changed text is a new
+    version (updated), the same text unchanged. Each run's report follows.
+
+    Example:
+
+        gleaner reextract --site demo --db news.duckdb
+    """
+    from dataclasses import replace
+
+    from crawler.reextract import ReextractSettings, warehouse_sites
+    from crawler.reextract import reextract as run_reextract
+
+    try:
+        known = load_sites(sites_file)
+        if site_names:
+            chosen = [find_site(known, name) for name in dict.fromkeys(site_names)]
+        else:
+            by_name = {s.name: s for s in known}
+            stored = warehouse_sites(db_path)
+            for name in stored:
+                if name not in by_name:
+                    errors.out(f"site {name!r} is not in {sites_file_path(sites_file)}: skipped")
+            chosen = [by_name[name] for name in stored if name in by_name]
+    except (SitesFileError, KeyError, WarehouseError) as exc:
+        raise _fail(exc) from None
+    if not chosen:
+        raise GleanerError(f"{db_path} holds no articles of the sites in the sites file")
+    settings = ReextractSettings.read(db_path)
+    if raw_dir:
+        settings = replace(settings, raw_root=Path(raw_dir))
+    try:
+        run_ids = run_reextract(db_path, chosen, settings)
+    except WarehouseError as exc:
+        raise _fail(exc) from None
+    _print_reports(db_path, run_ids)
+
+
+@cli.command()
 @click.option("--check", is_flag=True, help="Only validate; exit 1 listing every problem.")
 @sites_option
 def sites(check: bool, sites_file: str | None) -> None:

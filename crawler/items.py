@@ -28,6 +28,7 @@ RejectReason = Literal[
     "invalid",
     "extract_error",
     "bad_listing",
+    "raw_missing",
 ]
 
 

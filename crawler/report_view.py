@@ -222,9 +222,12 @@ def print_runs(runs: list[dict[str, Any]], console: Console) -> None:
     for column in columns[5:]:
         table.add_column(column, justify="right")
     for run in runs:
+        status = run["status"]
+        if run.get("finish_reason") == "reextract":  # re-extracted from raw pages, not crawled
+            status += " (reextract)"
         values = [
             ", ".join(run["sites"]),
-            run["status"],
+            status,
             when(run["started_at"]),
             duration(run["duration_s"]),
             *(str(run[c]) for c in columns[5:]),

@@ -11,7 +11,7 @@ import pytest
 
 from tests.warehouse_factories import T0, article, fetch, query, reject, sighting
 from warehouse.errors import UnknownRunError
-from warehouse.rows import Batch
+from warehouse.rows import Batch, RawPageRow
 from warehouse.runs import start_run
 from warehouse.writer import write_batch
 
@@ -129,6 +129,41 @@ def test_changed_text_next_run_is_a_new_version(db: Path) -> None:
     assert (url, decision, article_id, matched, reason) == (A1, "updated", 1, None, None)
     assert similarity is not None  # how alike the two versions are
     assert 0 <= similarity < 1
+
+
+def test_a_page_fetched_earlier_does_not_move_last_seen_back(db: Path) -> None:
+    # As a re-extraction does: it loads pages with the time they were fetched.
+    later = T0 + timedelta(days=2)
+    write_batch(db, Batch("r1", articles=[article(A1, "Same."), article(A2, "Old.")]))
+    write_batch(db, Batch("r2", articles=[article(A1, "Same.", fetched_at=later)]))
+    again = [article(A1, "Same.", fetched_at=T0), article(A2, "New.", fetched_at=T0)]
+    result = write_batch(db, Batch("r3", articles=again))
+
+    assert (result.counts["unchanged"], result.counts["updated"]) == (1, 1)
+    assert query(db, "SELECT url, last_seen_run, last_seen_at FROM articles ORDER BY 1") == [
+        (A1, "r3", later),
+        (A2, "r3", T0),
+    ]
+
+
+def test_raw_pages_are_stored_with_the_run(db: Path) -> None:
+    page = RawPageRow(
+        site="example",
+        url=A1,
+        url_key=A1,
+        fetched_at=T0,
+        http_status=200,
+        warc_path="example/r1.warc.gz",
+        warc_offset=312,
+        warc_length=4051,
+        sha256="ab" * 32,
+    )
+    result = write_batch(db, Batch("r1", raw_pages=[page]))
+
+    assert result.rows == 1
+    assert query(db, "SELECT * FROM raw_pages") == [
+        ("r1", "example", A1, A1, T0, 200, "example/r1.warc.gz", 312, 4051, "ab" * 32)
+    ]
 
 
 def test_same_url_twice_in_a_run_is_duplicate_url(db: Path) -> None:

@@ -194,11 +194,18 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> int:
 
 
 def _update(conn: duckdb.DuckDBPyConnection, data: pa.Table) -> int:
-    """Update ``articles`` rows keyed by the table's ``article_id`` with its other columns."""
+    """Update ``articles`` rows keyed by the table's ``article_id`` with its other columns.
+
+    ``last_seen_at`` never moves back: a re-extraction brings the time its page was fetched.
+    """
     if not data.num_rows:
         return 0
     view = "_batch_article_updates"
-    assignments = ", ".join(f"{c} = u.{c}" for c in data.column_names if c != "article_id")
+    assignments = ", ".join(
+        f"{c} = greatest(articles.{c}, u.{c})" if c == "last_seen_at" else f"{c} = u.{c}"
+        for c in data.column_names
+        if c != "article_id"
+    )
     conn.register(view, data)
     conn.execute(
         f"UPDATE articles SET {assignments} FROM {view} AS u "
