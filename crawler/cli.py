@@ -181,11 +181,11 @@ def reextract(
 
     try:
         known = load_sites(sites_file)
+        stored = warehouse_sites(db_path)
         if site_names:
             chosen = [find_site(known, name) for name in dict.fromkeys(site_names)]
         else:
             by_name = {s.name: s for s in known}
-            stored = warehouse_sites(db_path)
             for name in stored:
                 if name not in by_name:
                     errors.out(f"site {name!r} is not in {sites_file_path(sites_file)}: skipped")

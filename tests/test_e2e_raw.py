@@ -276,3 +276,24 @@ def test_a_crawl_killed_mid_run_leaves_every_record_before_the_kill_readable(
 
 def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.glob("*.warc.gz"))
+
+
+def test_reextract_says_plainly_what_it_cannot_do(demo_run: DemoRun, tmp_path: Path) -> None:
+    sites = sites_file(tmp_path, 1)
+    missing = tmp_path / "none.duckdb"
+    result = gleaner("reextract", "--site", "demo", "--db", str(missing), check=False)
+    assert result.returncode == 1
+    assert "No warehouse at" in result.stderr
+    assert not missing.exists()  # not created empty
+    result = gleaner(
+        "reextract", "--site", "other", "--db", str(demo_run.db), "--sites", str(sites), check=False
+    )
+    assert result.returncode == 1
+    assert "no site named 'other'" in result.stderr
+    other = tmp_path / "other.toml"
+    other.write_text('[[site]]\nname = "other"\nstart_urls = ["http://127.0.0.1:1/"]\n')
+    result = gleaner("reextract", "--db", str(demo_run.db), "--sites", str(other), check=False)
+    assert result.returncode == 1
+    assert "site 'demo' is not in" in result.stderr
+    assert "holds no articles of the sites in the sites file" in result.stderr
+    assert query(demo_run.db, "SELECT count(*) FROM runs") == [(1,)]  # no run was started
