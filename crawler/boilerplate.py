@@ -11,9 +11,8 @@ Copies of one article (a syndicated copy, an edited re-publication, the same pag
 share most of their paragraphs: they must not teach those paragraphs as boilerplate. So a page is
 counted once (by its URL and by its set of paragraphs), and a paragraph is learned only when the
 pages holding it look like several different articles: each page brings the least
-``context_values`` hashes of its 4-word shingles, and a key needs more distinct such values than
-``min_articles - 1`` articles can give. Copies bring the same shingles again, distinct articles
-bring new ones.
+``context_values`` hashes of its 4-word shingles, and a key's pages must bring ``contexts_needed``
+distinct ones. Copies bring the same shingles again, different articles bring new ones.
 
 Pure: no Scrapy, no DuckDB. :meth:`BoilerplateLearner.learned` depends only on the set of pages
 counted, never on the order they came in.
@@ -122,8 +121,8 @@ class LearnRule:
     """When a paragraph is a site's boilerplate.
 
     A key is learned when (1) at least :attr:`min_pages` pages hold it, (2) those pages carry at
-    least :attr:`contexts_needed` distinct context values (more than ``min_articles - 1`` copies
-    of one article can give), and (3) it is on at least :meth:`required_pages` of the pages
+    least :attr:`contexts_needed` distinct context values (as three different articles do, and
+    copies of one article do not), and (3) it is on at least :meth:`required_pages` of the pages
     seen: half of them on a cold start, at least :attr:`cold_pages` later, and at least a share of
     all pages that is small (:attr:`sentence_share`) for a paragraph of a sentence or two
     (an appeal, a bio line) and larger (:attr:`other_share`) for a heading-like line or a long
@@ -141,22 +140,18 @@ class LearnRule:
     """Least share of all pages for a paragraph of ``sentence_chars`` characters."""
     other_share: float = 0.2
     """Least share of all pages for a shorter or a longer paragraph."""
-    sentence_chars: tuple[int, int] = (60, 400)
+    sentence_chars: tuple[int, int] = (60, 250)
     """Lengths (normalized characters, inclusive) of the paragraphs ``sentence_share`` applies to."""
     context_values: int = 8
     """Context values each page brings (see :func:`page_contexts`)."""
-    min_articles: int = 3
-    """Distinct articles, as context values tell them, a boilerplate paragraph is on."""
-    warmup_pages: int = 10
+    contexts_needed: int = 20
+    """Distinct context values the pages holding a key must bring: two and a half articles'
+    worth. Three different articles bring 24 but for the values of their common boilerplate;
+    an article and its edited copies bring 8 and one or two more per copy. 1 turns the rule off."""
+    warmup_pages: int = 20
     """On a cold start, pages a site needs before its first articles are stored (the loader holds
     them back until then, or until the crawl ends), so the first batch has something to learn
     from."""
-
-    @property
-    def contexts_needed(self) -> int:
-        """Distinct context values a key's pages must carry: more than ``min_articles - 1``
-        articles' worth."""
-        return self.context_values * (self.min_articles - 1) + 1
 
     def required_pages(self, total: int, chars: int) -> int:
         """Pages a paragraph of ``chars`` characters must be on when ``total`` pages were seen.
@@ -199,7 +194,7 @@ class KeyCount:
     """Its normalized length."""
     contexts: tuple[int, ...]
     """The least distinct context values of its pages, ascending, at most
-    :attr:`LearnRule.contexts_needed`."""
+    :attr:`LearnRule.contexts_needed` of them."""
     sample: str | None = None
     """One of its texts; kept from its second page on (``None`` while on one page only)."""
 

@@ -96,7 +96,7 @@ def test_split_paragraphs() -> None:
         (100, 100, 10),  # 10 pages once half is more
         (1000, 100, 20),  # 2 % of the pages for a sentence or two
         (1000, 30, 200),  # 20 % for a heading-like line
-        (1000, 900, 200),  # and for a long paragraph
+        (1000, 300, 200),  # and for a longer paragraph
         (60, 30, 12),
     ],
 )
@@ -105,7 +105,8 @@ def test_required_pages(total: int, chars: int, required: int) -> None:
 
 
 def test_contexts_needed_is_more_than_two_articles_give() -> None:
-    assert DEFAULT_RULE.contexts_needed == 2 * DEFAULT_RULE.context_values + 1
+    assert 2 * DEFAULT_RULE.context_values < DEFAULT_RULE.contexts_needed
+    assert DEFAULT_RULE.contexts_needed <= 3 * DEFAULT_RULE.context_values
 
 
 # --- learning ----------------------------------------------------------------------------------
@@ -182,7 +183,7 @@ def test_copies_of_one_article_do_not_teach_its_paragraphs() -> None:
     assert len(count.contexts) < DEFAULT_RULE.contexts_needed
     assert learned_texts(learner, [t for _, t in pages]) == {APPEAL}
     trusting = learn_pages(
-        ((url, "\n\n".join(text)) for url, text in pages), LearnRule(min_articles=1)
+        ((url, "\n\n".join(text)) for url, text in pages), LearnRule(contexts_needed=1)
     )
     assert shared in trusting.learned(), "without the context rule the copies would teach it"
 

@@ -82,9 +82,10 @@ def test_nothing_learned_leaves_rows_as_they_came() -> None:
 def test_articles_wait_on_a_cold_start_until_there_are_enough_pages() -> None:
     fresh = step()
     assert fresh.holds_back(3)
+    assert fresh.holds_back(19)
     assert not fresh.holds_back(0), "nothing to hold"
-    assert not fresh.holds_back(10)
-    fresh.apply(batch_of(articles(10)))
+    assert not fresh.holds_back(20)
+    fresh.apply(batch_of(articles(20)))
     assert not fresh.holds_back(1), "a warm site stores at once"
 
 
