@@ -85,6 +85,23 @@ def _hash(folded: str) -> str:
     return blake2b(folded.encode(), digest_size=8).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """A text's paragraphs with their keys, computed once for both learning and stripping."""
+
+    texts: tuple[str, ...]
+    folded: tuple[str, ...]
+    """What each key is the hash of."""
+    keys: tuple[str, ...]
+
+
+def keyed(paragraphs: Iterable[str]) -> Keyed:
+    """``paragraphs`` with their :func:`paragraph_key`."""
+    texts = tuple(paragraphs)
+    folded = tuple(_fold(p) for p in texts)
+    return Keyed(texts, folded, tuple(_hash(f) for f in folded))
+
+
 def split_paragraphs(text: str) -> list[str]:
     """The paragraphs of a stored text (separated by blank lines), stripped, empty ones dropped."""
     return [p for part in _PARAGRAPH_BREAK.split(text) if (p := part.strip())]
@@ -283,23 +300,24 @@ class BoilerplateLearner:
         """The counts of one key, if it was seen."""
         return self._counts.get(key)
 
-    def add(self, paragraphs: Sequence[str], url_key: str | None = None) -> bool:
+    def add(self, paragraphs: Sequence[str] | Keyed, url_key: str | None = None) -> bool:
         """Count one page of the site.
 
         A page whose URL key or whose set of paragraphs was counted before is not counted again
         (the first one counted stays).
 
         Args:
-            paragraphs: The page's paragraphs, before any boilerplate is removed.
+            paragraphs: The page's paragraphs (or :func:`keyed` ones), before any boilerplate is
+                removed.
             url_key: The page's URL key, when it has one.
 
         Returns:
             Whether the page was counted.
         """
+        page = paragraphs if isinstance(paragraphs, Keyed) else keyed(paragraphs)
         texts: dict[str, tuple[str, str]] = {}
-        for paragraph in paragraphs:
-            folded = _fold(paragraph)
-            texts.setdefault(_hash(folded), (paragraph, folded))
+        for key, paragraph, folded in zip(page.keys, page.texts, page.folded, strict=True):
+            texts.setdefault(key, (paragraph, folded))
         if not texts:
             return False
         text_id = blake2b("\n".join(sorted(texts)).encode(), digest_size=8).hexdigest()
@@ -365,12 +383,12 @@ def learn_pages(
 
 
 def strip_boilerplate(
-    paragraphs: Sequence[str], drop: Collection[str], keep: Collection[str] = ()
+    paragraphs: Sequence[str] | Keyed, drop: Collection[str], keep: Collection[str] = ()
 ) -> tuple[list[str], list[str]]:
     """Split paragraphs into those kept and those removed as boilerplate.
 
     Args:
-        paragraphs: A text's paragraphs, in order.
+        paragraphs: A text's paragraphs (or :func:`keyed` ones), in order.
         drop: Keys to remove: what was learned, and the user's ``drop`` rules.
         keep: Keys never removed by learning: the user's ``keep`` rules. A key should not be in
             both the user's drop and keep rules; the warehouse holds one rule per key.
@@ -378,10 +396,10 @@ def strip_boilerplate(
     Returns:
         ``(kept, removed)``, each in text order.
     """
+    page = paragraphs if isinstance(paragraphs, Keyed) else keyed(paragraphs)
     kept: list[str] = []
     removed: list[str] = []
-    for paragraph in paragraphs:
-        key = paragraph_key(paragraph)
+    for key, paragraph in zip(page.keys, page.texts, strict=True):
         (removed if key in drop and key not in keep else kept).append(paragraph)
     return kept, removed
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from crawler.boilerplate import split_paragraphs, strip_boilerplate
+from crawler.boilerplate import keyed, split_paragraphs, strip_boilerplate
 from pipelines.keys import content_key
 from warehouse.rows import ArticleRow, RejectRow
 
@@ -58,13 +58,13 @@ class BatchBoilerplate:
         if not batch.articles:
             return batch
         site = self.site
-        paragraphs = [split_paragraphs(row.text) for row in batch.articles]
+        paragraphs = [keyed(split_paragraphs(row.text)) for row in batch.articles]
         for row, found in zip(batch.articles, paragraphs, strict=True):
             site.learner.add(found, row.url_key)
         drop, keep = site.removable(), site.keep
         articles: list[ArticleRow] = []
         for row, found in zip(batch.articles, paragraphs, strict=True):
-            kept, removed = strip_boilerplate(found, drop, keep) if drop else (found, [])
+            kept, removed = strip_boilerplate(found, drop, keep) if drop else ([], [])
             if not removed:
                 articles.append(row)
                 continue
