@@ -20,7 +20,13 @@ from crawler.boilerplate import (
     apply_site_boilerplate,
     paragraph_key,
 )
-from warehouse.boilerplate import BoilerplateRule, boilerplate_sites, read_boilerplate
+from warehouse.boilerplate import (
+    BoilerplateRule,
+    boilerplate_sites,
+    delete_rule,
+    read_boilerplate,
+    set_rule,
+)
 from warehouse.errors import WarehouseMissingError
 from warehouse.rows import BoilerplateKeyRow, BoilerplatePageRow
 
@@ -115,6 +121,13 @@ class UnknownSiteError(KeyError):
         return str(self.args[0])
 
 
+class NoRuleError(KeyError):
+    """``forget`` of a paragraph the site has no rule for."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 def require_site(db_path: str | os.PathLike[str], site: str) -> None:
     """Check that the warehouse knows ``site``.
 
@@ -171,3 +184,67 @@ def listing(boilerplate: SiteBoilerplate) -> list[dict[str, Any]]:
         if key in learned and key not in ruled:
             rows.append(row(key, count.sample, "learned"))
     return rows
+
+
+def list_boilerplate(
+    db_path: str | os.PathLike[str], site: str | None = None
+) -> list[dict[str, Any]]:
+    """What ``gleaner boilerplate list`` shows: :func:`listing` of one site, or of every site.
+
+    Raises:
+        WarehouseMissingError: No warehouse at ``db_path``.
+        UnknownSiteError: ``site`` is not in the warehouse.
+    """
+    if site is not None:
+        require_site(db_path, site)
+        names = [site]
+    else:
+        names = boilerplate_sites(db_path)
+    rows: list[dict[str, Any]] = []
+    for name in names:
+        rows.extend(listing(load_site_boilerplate(db_path, name, full=False)))
+    return rows
+
+
+def add_rule(
+    db_path: str | os.PathLike[str], site: str, text: str, action: str
+) -> tuple[BoilerplateRule, dict[str, Any]]:
+    """Record a user's ``drop`` or ``keep`` for a paragraph of a site; the next crawl applies it.
+
+    Args:
+        db_path: The warehouse file; it must exist and know the site.
+        site: The site's name.
+        text: The paragraph (case, quotes and spacing do not matter), or the key ``list`` shows.
+        action: ``drop`` or ``keep``.
+
+    Returns:
+        The rule, and the paragraph's line as ``list`` shows it now.
+
+    Raises:
+        WarehouseMissingError: No warehouse at ``db_path``.
+        UnknownSiteError: ``site`` is not in the warehouse.
+    """
+    require_site(db_path, site)
+    boilerplate = load_site_boilerplate(db_path, site, full=False)
+    key = resolve_key(boilerplate, text)
+    count = boilerplate.learner.count(key)
+    shown = count.sample if key == text.strip().lower() and count and count.sample else text
+    rule = set_rule(db_path, site, key, shown.strip(), action)
+    now = load_site_boilerplate(db_path, site, full=False)
+    return rule, next(row for row in listing(now) if row["key"] == key)
+
+
+def forget_rule(db_path: str | os.PathLike[str], site: str, text: str) -> BoilerplateRule:
+    """Delete a user's rule for a paragraph of a site (given as text or key).
+
+    Raises:
+        WarehouseMissingError: No warehouse at ``db_path``.
+        UnknownSiteError: ``site`` is not in the warehouse.
+        NoRuleError: The site has no rule for that paragraph.
+    """
+    require_site(db_path, site)
+    key = resolve_key(load_site_boilerplate(db_path, site, full=False), text)
+    gone = delete_rule(db_path, site, key)
+    if gone is None:
+        raise NoRuleError(f"Site {site!r} has no rule for that paragraph (key {key}).")
+    return gone
