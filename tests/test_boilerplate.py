@@ -15,6 +15,7 @@ from crawler.boilerplate import (
     _fold,
     apply_site_boilerplate,
     learn_pages,
+    page_contexts,
     paragraph_key,
     split_paragraphs,
     strip_boilerplate,
@@ -77,6 +78,19 @@ def test_the_quick_fold_equals_text_key(text: str) -> None:
     import re
 
     assert _fold(text) == re.sub(r"\b(?:19|20)\d\d\b", "0000", text_key(text))
+
+
+def test_context_values_tell_copies_from_other_articles() -> None:
+    first, second = articles(2)
+    values = page_contexts(first, 8)
+    assert len(values) == 8
+    assert values == tuple(sorted(values))
+    assert page_contexts([p.upper() for p in first], 8) == values, "typography does not count"
+    edited = [*first[:-1], first[-1] + " One sentence more."]
+    assert len(set(page_contexts(edited, 8)) & set(values)) >= 6
+    assert len(set(page_contexts(second, 8)) & set(values)) <= 1, "stock phrases aside"
+    assert page_contexts(["Two words"], 8) == page_contexts(["two  words"], 8)
+    assert len(page_contexts(["Two words"], 8)) == 1
 
 
 def test_split_paragraphs() -> None:
