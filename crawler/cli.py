@@ -239,13 +239,26 @@ def sites(check: bool, sites_file: str | None) -> None:
 @cli.command()
 @click.argument("source")
 @click.option("--url", help="The page's URL (default: SOURCE when it is a URL, else file://).")
-@click.option("--site", "site_name", help="Apply this site's cleanup rules.")
+@click.option(
+    "--site",
+    "site_name",
+    help="Apply this site's cleanup rules, and its boilerplate learned in the warehouse.",
+)
 @sites_option
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
 def extract(
-    source: str, url: str | None, site_name: str | None, sites_file: str | None, as_json: bool
+    source: str,
+    url: str | None,
+    site_name: str | None,
+    sites_file: str | None,
+    db_path: str,
+    as_json: bool,
 ) -> None:
     """Extract one page (a saved file or a URL) and show the record gleaner would store.
+
+    With --site, the site's boilerplate paragraphs (learned from its crawled pages, and your
+    `gleaner boilerplate` rules) are removed too, as a crawl would, and listed.
 
     Example:
 
@@ -267,12 +280,31 @@ def extract(
     except (SitesFileError, KeyError, OSError, ValueError) as exc:
         raise _fail(exc) from None
     record = extract_article(html, page_url, site)
+    removed: list[str] | None = None
+    if site is not None:
+        from crawler.site_boilerplate import load_site_boilerplate
+
+        try:
+            boilerplate = load_site_boilerplate(db_path, site.name, full=False)
+        except WarehouseError as exc:
+            raise _fail(exc) from None
+        text, removed = boilerplate.strip(record.text)
+        record = record.model_copy(update={"text": text})
     if as_json:
-        console.out(record.model_dump_json(indent=2), highlight=False)
+        if removed is None:
+            console.out(record.model_dump_json(indent=2), highlight=False)
+        else:
+            data = {**record.model_dump(mode="json"), "boilerplate_removed": removed}
+            console.out(dumps(data), highlight=False)
         return
     from crawler.report_view import print_record
 
     print_record(record, console)
+    if removed:
+        console.print()
+        console.out(f"Removed as {site_name}'s boilerplate ({len(removed)} paragraph(s)):")
+        for paragraph in removed:
+            console.out(f"  - {paragraph}", highlight=False)
 
 
 @cli.command()
@@ -448,6 +480,115 @@ def demo(
     finally:
         server.stop()
     _print_reports(db_path, run_ids)
+
+
+@cli.group()
+def boilerplate() -> None:
+    """Site boilerplate: paragraphs a site repeats on many of its pages, learned as it is crawled.
+
+    A crawl removes them from the texts it stores. Your rules come first: `drop` removes a
+    paragraph always, `keep` keeps one that was learned. Rules apply from the next crawl;
+    `gleaner crawl SITE --refresh` applies them to the articles already stored.
+
+    Example:
+
+        gleaner boilerplate list demo
+    """
+
+
+@boilerplate.command("list")
+@click.argument("site", required=False)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def boilerplate_list(site: str | None, db_path: str, as_json: bool) -> None:
+    """List a site's (or every site's) learned boilerplate and your rules.
+
+    Each line: the status (learned, user drop, user keep), the pages of the site holding the
+    paragraph and their share of the pages counted, its key and its text.
+
+    Example:
+
+        gleaner boilerplate list demo
+    """
+    from crawler.site_boilerplate import UnknownSiteError, list_boilerplate
+
+    try:
+        rows = list_boilerplate(db_path, site)
+    except (WarehouseError, UnknownSiteError) as exc:
+        raise _fail(exc) from None
+    if as_json:
+        console.out(dumps(rows), highlight=False)
+        return
+    if not rows:
+        console.out(f"No boilerplate learned{f' for {site}' if site else ''} and no rules.")
+        return
+    columns = ("site", "status", "pages", "share", "key", "text")
+    table = [
+        (r["site"], r["status"], r["pages"], f"{r['share']:.0%}", r["key"], r["text"]) for r in rows
+    ]
+    render_rows(columns, table, "table", console)
+
+
+def _add_rule(action: str, site: str, text: tuple[str, ...], db_path: str) -> None:
+    from crawler.site_boilerplate import UnknownSiteError, add_rule
+
+    try:
+        rule, row = add_rule(db_path, site, " ".join(text), action)
+    except (WarehouseError, UnknownSiteError) as exc:
+        raise _fail(exc) from None
+    console.out(
+        f"{site}: {rule.action} {rule.key} (on {row['pages']} page(s), {row['share']:.0%}) "
+        f"from the next crawl: {rule.text}",
+        highlight=False,
+    )
+
+
+@boilerplate.command("drop")
+@click.argument("site")
+@click.argument("text", nargs=-1, required=True)
+@db_option
+def boilerplate_drop(site: str, text: tuple[str, ...], db_path: str) -> None:
+    """Always remove a paragraph (TEXT, or a KEY from `list`) from SITE's texts.
+
+    Example:
+
+        gleaner boilerplate drop demo Advertisement
+    """
+    _add_rule("drop", site, text, db_path)
+
+
+@boilerplate.command("keep")
+@click.argument("site")
+@click.argument("text", nargs=-1, required=True)
+@db_option
+def boilerplate_keep(site: str, text: tuple[str, ...], db_path: str) -> None:
+    """Keep a paragraph (TEXT, or a KEY from `list`) in SITE's texts, even when learned.
+
+    Example:
+
+        gleaner boilerplate keep demo 3f2a9c0d1e4b5a6f
+    """
+    _add_rule("keep", site, text, db_path)
+
+
+@boilerplate.command("forget")
+@click.argument("site")
+@click.argument("text", nargs=-1, required=True)
+@db_option
+def boilerplate_forget(site: str, text: tuple[str, ...], db_path: str) -> None:
+    """Delete your rule for a paragraph (TEXT, or a KEY from `list`) of SITE.
+
+    Example:
+
+        gleaner boilerplate forget demo Advertisement
+    """
+    from crawler.site_boilerplate import NoRuleError, UnknownSiteError, forget_rule
+
+    try:
+        rule = forget_rule(db_path, site, " ".join(text))
+    except (WarehouseError, UnknownSiteError, NoRuleError) as exc:
+        raise _fail(exc) from None
+    console.out(f"{site}: forgot {rule.action} {rule.key}: {rule.text}", highlight=False)
 
 
 def _wait_for_interrupt() -> None:

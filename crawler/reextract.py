@@ -24,13 +24,15 @@ from crawler.archive import RawRecordError, RecordSpan, read_record
 from crawler.items import ArticleItem, Reject, RejectReason
 from crawler.pool import ExtractionPool
 from crawler.raw import raw_dir
+from crawler.site_boilerplate import load_site_boilerplate
 from crawler.urls import url_key_or_none
+from pipelines.boilerplate import BatchBoilerplate
 from pipelines.load import article_row, near_settings, reject_row
 from pipelines.validate import validate
 from warehouse.db import connect
 from warehouse.rows import Batch
 from warehouse.runs import finish_run, new_run_id, start_run
-from warehouse.writer import write_batch
+from warehouse.writer import BatchResult, write_batch
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -211,7 +213,8 @@ async def _extract_all(
     """
     with_pages = sum(t.span is not None for t in targets)
     pool = ExtractionPool(settings.workers if with_pages >= POOL_FROM_PAGES else 0)
-    loader = _Loader(db_path, run_id, settings)
+    boilerplate = BatchBoilerplate(load_site_boilerplate(db_path, site.name), site.min_text_chars)
+    loader = _Loader(db_path, run_id, settings, boilerplate)
     window = _IN_FLIGHT_PER_WORKER * max(pool.workers, 1)
     pending: deque[asyncio.Future[Article | Reject]] = deque()
     try:
@@ -233,10 +236,16 @@ class _Loader:
     """Buffers a re-extraction's articles and rejects, and commits them in batches."""
 
     def __init__(
-        self, db_path: str | os.PathLike[str], run_id: str, settings: ReextractSettings
+        self,
+        db_path: str | os.PathLike[str],
+        run_id: str,
+        settings: ReextractSettings,
+        boilerplate: BatchBoilerplate,
     ) -> None:
         self.db_path = db_path
         self.settings = settings
+        self.boilerplate = boilerplate
+        """The site's learned boilerplate and rules: stripped as a crawl strips them."""
         self.batch = Batch(run_id)
         self.counts: Counter[str] = Counter({"pages": 0, "raw_pages": 0})
 
@@ -255,10 +264,14 @@ class _Loader:
     async def flush(self) -> None:
         """Commit the buffer as one transaction, in a thread (extraction goes on meanwhile)."""
         batch, self.batch = self.batch, Batch(self.batch.run_id)
-        near = self.settings.near
-        written = await asyncio.to_thread(write_batch, self.db_path, batch, near=near)
+        written = await asyncio.to_thread(self._write, batch)
         for decision, n in written.counts.items():
             self.counts[f"decisions/{decision}"] += n
+
+    def _write(self, batch: Batch) -> BatchResult:
+        """Strip the batch of the site's boilerplate, as a crawl's loader does, then commit it."""
+        self.boilerplate.apply(batch)
+        return write_batch(self.db_path, batch, near=self.settings.near)
 
 
 async def _one(

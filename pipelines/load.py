@@ -1,7 +1,9 @@
 """Loading: buffer validated rows and commit them to the warehouse in batches.
 
 One DuckDB transaction per batch (``warehouse.writer.write_batch``), run in a worker thread so
-downloads go on meanwhile; the warehouse is open for writing only while a batch commits.
+downloads go on meanwhile; the warehouse is open for writing only while a batch commits. Before
+each commit the batch's articles teach the site's boilerplate learner and are stripped of it
+(``pipelines.boilerplate``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import signals
 
 from crawler.incremental import response_validators
+from crawler.site_boilerplate import load_site_boilerplate
 from crawler.urls import url_key_or_none
+from pipelines.boilerplate import BatchBoilerplate
 from pipelines.models import Article, Reject
 from warehouse import neardup
 from warehouse.neardup import NearDupSettings
@@ -36,6 +40,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
+
+    from warehouse.writer import BatchResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +125,15 @@ class WarehousePipeline:
         site: str,
         stats: StatsCollector,
         crawler: Crawler | None = None,
+        min_text_chars: int = 300,
     ) -> None:
         self.settings = settings
         self.crawler = crawler
         self.site = site
         self.stats = stats
+        self.min_text_chars = min_text_chars
+        self.boilerplate: BatchBoilerplate | None = None
+        """The site's boilerplate, restored from the warehouse when the spider opens."""
         self._batch = Batch(run_id=settings.run_id)
         self._last_flush = time.monotonic()
         self._lock = asyncio.Lock()
@@ -132,14 +142,21 @@ class WarehousePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         """Wire settings, stats and the ``response_received`` signal (every fetch is recorded)."""
         assert crawler.stats is not None
+        site = crawler.settings["GLEANER_SITE"]
         pipeline = cls(
             LoadSettings.from_crawler(crawler),
-            crawler.settings["GLEANER_SITE"].name,
+            site.name,
             crawler.stats,
             crawler,
+            site.min_text_chars,
         )
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         return pipeline
+
+    async def open_spider(self) -> None:
+        """Restore the site's boilerplate learner and rules from the warehouse (off the reactor)."""
+        site = await asyncio.to_thread(load_site_boilerplate, self.settings.db_path, self.site)
+        self.boilerplate = BatchBoilerplate(site, self.min_text_chars)
 
     def response_received(self, response: Response, request: Request, **_: Any) -> None:
         """Record a fetch row for every response, robots.txt included."""
@@ -169,20 +186,40 @@ class WarehousePipeline:
             await self.flush()
         return item
 
-    async def flush(self) -> None:
-        """Commit what is buffered as one transaction, off the reactor thread."""
+    async def flush(self, *, final: bool = False) -> None:
+        """Commit what is buffered as one transaction, off the reactor thread.
+
+        On a cold start, articles stay buffered until the site has enough pages to learn its
+        boilerplate from (see :meth:`BatchBoilerplate.holds_back`), unless ``final``.
+        """
         async with self._lock:
             batch, self._batch = self._batch, Batch(run_id=self.settings.run_id)
             self._last_flush = time.monotonic()
+            boilerplate = self.boilerplate
+            if (
+                boilerplate is not None
+                and not final
+                and boilerplate.holds_back(len(batch.articles))
+            ):
+                self._batch.articles, batch.articles = batch.articles, []
             if not len(batch):
                 return
-            result = await asyncio.to_thread(
-                write_batch, self.settings.db_path, batch, near=self.settings.near
-            )
+            result = await asyncio.to_thread(self._write, batch)
             for decision, count in result.counts.items():
                 self.stats.inc_value(f"gleaner/decisions/{decision}", count)
             self.stats.inc_value("gleaner/load/batches")
             self.stats.inc_value("gleaner/load/rows", len(batch))
+
+    def _write(self, batch: Batch) -> BatchResult:
+        """Strip the batch of the site's boilerplate (learning from it first), then commit it."""
+        if self.boilerplate is not None:
+            started = time.thread_time()
+            self.boilerplate.apply(batch)
+            cpu_ms = round((time.thread_time() - started) * 1000)
+            self.stats.inc_value("gleaner/boilerplate/cpu_ms", cpu_ms)
+            removed = sum(row.boilerplate_removed for row in batch.articles)
+            self.stats.inc_value("gleaner/boilerplate/paragraphs_removed", removed)
+        return write_batch(self.settings.db_path, batch, near=self.settings.near)
 
     async def close_spider(self) -> None:
         """Commit the rest, with the known article links the run did not fetch."""
@@ -191,4 +228,4 @@ class WarehousePipeline:
         if unfetched is not None:
             for row in unfetched():
                 await self.process_item(row)
-        await self.flush()
+        await self.flush(final=True)

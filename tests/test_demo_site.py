@@ -29,7 +29,10 @@ from crawler.demo import (
     BOILERPLATE_PHRASES,
     SCRIPT_TITLE,
     SHARE_LABELS,
+    SITE_BOILERPLATE,
     SITE_NAME,
+    STANDING_FOOTNOTE,
+    SUPPORT_APPEAL,
     DemoServer,
     DemoSite,
     build_site,
@@ -318,7 +321,7 @@ def test_article_markup_carries_every_trait(site: DemoSite, truth: list[dict[str
 
 
 def test_body_blocks_are_in_markup_and_truth(site: DemoSite, truth: list[dict[str, Any]]) -> None:
-    headings = quotes = 0
+    headings = quotes = with_appeal = 0
     for record in truth:
         content = html_of(site, urlsplit(record["url"]).path).xpath(
             "//div[@class='entry-content']"
@@ -326,14 +329,25 @@ def test_body_blocks_are_in_markup_and_truth(site: DemoSite, truth: list[dict[st
         blocks = [
             el.text_content() for el in content.xpath("./p[not(@class)] | ./h2 | ./blockquote")
         ]
+        assert blocks[-1] == STANDING_FOOTNOTE
+        appeals = blocks.count(SUPPORT_APPEAL)
+        if appeals:
+            appeal_at = blocks.index(SUPPORT_APPEAL)
+            assert 2 <= appeal_at <= len(blocks) - 3, "the appeal sits inside the body"
+        with_appeal += appeals
+        blocks = [b for b in blocks if b not in SITE_BOILERPLATE]
         assert blocks == record["text"].split("\n\n")[1:]
-        paragraphs = content.xpath("./p[not(@class)]/text()")
+        assert not set(SITE_BOILERPLATE) & set(record["text"].split("\n\n"))
+        paragraphs = [
+            p for p in content.xpath("./p[not(@class)]/text()") if p not in SITE_BOILERPLATE
+        ]
         assert 5 <= len(paragraphs) <= 12
         assert all(30 <= len(p.split()) <= 110 and p.endswith((".", "”")) for p in paragraphs)
         headings += len(content.xpath("./h2"))
         quotes += len(content.xpath("./blockquote"))
     assert headings
     assert quotes
+    assert 0.6 * len(truth) <= with_appeal < len(truth), "most articles carry the appeal, not all"
 
 
 def test_legacy_article_is_windows_1252(site: DemoSite, truth: list[dict[str, Any]]) -> None:

@@ -235,10 +235,48 @@ _RAW_PAGES = (
     """,
 )
 
+# Site boilerplate: what the learner counted per site (paragraph keys and the pages counted), the
+# user's rules, and how many paragraphs each decision's text lost to them.
+_SITE_BOILERPLATE = (
+    """
+    CREATE TABLE boilerplate_counts (
+        site VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        pages INTEGER NOT NULL CHECK (pages >= 1),
+        chars INTEGER NOT NULL,
+        contexts BIGINT[] NOT NULL,
+        sample VARCHAR,
+        first_seen_run VARCHAR NOT NULL,
+        last_seen_run VARCHAR NOT NULL,
+        PRIMARY KEY (site, key)
+    )
+    """,
+    """
+    CREATE TABLE boilerplate_pages (
+        site VARCHAR NOT NULL,
+        url_key VARCHAR,
+        text_id VARCHAR NOT NULL,
+        run_id VARCHAR NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE boilerplate_rules (
+        site VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        text VARCHAR NOT NULL,
+        action VARCHAR NOT NULL CHECK (action IN ('drop', 'keep')),
+        created_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (site, key)
+    )
+    """,
+    "ALTER TABLE decisions ADD COLUMN boilerplate_removed INTEGER",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL_SCHEMA),
     Migration(2, "dedupe_and_incremental", _DEDUPE_AND_INCREMENTAL),
     Migration(3, "raw_pages", _RAW_PAGES),
+    Migration(4, "site_boilerplate", _SITE_BOILERPLATE),
 )
 """Every migration, in the order they apply."""
 

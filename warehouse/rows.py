@@ -34,6 +34,8 @@ class ArticleRow:
     fetched_key: str | None = None
     """Canonical form of ``fetched_url``; ``None`` when it equals ``url_key``. When the two differ,
     ``url`` came from the page's ``rel=canonical``, which dedupe may decline to trust."""
+    boilerplate_removed: int = 0
+    """Paragraphs removed from ``text`` as the site's boilerplate (learned, or a user's rule)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,37 @@ class RawPageRow:
     """SHA-256 of the body, in hex."""
 
 
+@dataclass(frozen=True, slots=True)
+class BoilerplateKeyRow:
+    """What the site's boilerplate learner knows of one paragraph key, as it stands after a batch.
+
+    The loader computes it; the warehouse stores it as given (``boilerplate_counts``).
+    """
+
+    site: str
+    key: str
+    """The paragraph's key (16 hex digits)."""
+    pages: int
+    """Distinct pages of the site holding the paragraph."""
+    chars: int
+    """The paragraph's normalized length."""
+    contexts: tuple[int, ...]
+    """The least distinct context values of those pages (they tell copies from other articles)."""
+    sample: str | None = None
+    """One of the paragraph's texts (``None`` while it is on one page only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplatePageRow:
+    """A page the site's boilerplate learner counted (``boilerplate_pages``)."""
+
+    site: str
+    url_key: str | None
+    """Its URL key: the same URL is not counted again."""
+    text_id: str
+    """Hash of its set of paragraph keys: the same text elsewhere is not counted again."""
+
+
 @dataclass(slots=True)
 class Batch:
     """Everything one commit writes for one run."""
@@ -165,6 +198,10 @@ class Batch:
     skipped: list[SkippedRow] = field(default_factory=list)
     listings: list[ListingStateRow] = field(default_factory=list)
     raw_pages: list[RawPageRow] = field(default_factory=list)
+    boilerplate_keys: list[BoilerplateKeyRow] = field(default_factory=list)
+    """Learner state the batch's articles changed; not counted in ``len``, as the articles are."""
+    boilerplate_pages: list[BoilerplatePageRow] = field(default_factory=list)
+    """Pages the learner counted in this batch; not counted in ``len`` either."""
 
     def __len__(self) -> int:
         return (

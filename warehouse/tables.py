@@ -13,7 +13,14 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from warehouse.dedupe import Decision, Plan
-    from warehouse.rows import FetchRow, ListingStateRow, RawPageRow, RejectRow, SightingRow
+    from warehouse.rows import (
+        BoilerplatePageRow,
+        FetchRow,
+        ListingStateRow,
+        RawPageRow,
+        RejectRow,
+        SightingRow,
+    )
 
 _TS = pa.timestamp("us", tz="UTC")
 _STR = pa.string()
@@ -100,6 +107,7 @@ DECISIONS = pa.schema(
         ("decided_at", _TS),
         ("method", _STR),
         ("detail", _STR),
+        ("boilerplate_removed", pa.int32()),
     ]
 )
 
@@ -146,6 +154,22 @@ LISTING_STATE = pa.schema(
         ("run_id", _STR),
         ("fetched_at", _TS),
     ]
+)
+
+BOILERPLATE_COUNTS = pa.schema(
+    [
+        ("site", _STR),
+        ("key", _STR),
+        ("pages", pa.int32()),
+        ("chars", pa.int32()),
+        ("contexts", pa.list_(pa.int64())),
+        ("sample", _STR),
+    ]
+)
+"""Columns of ``boilerplate_counts`` a batch upserts (the run columns come from the writer)."""
+
+BOILERPLATE_PAGES = pa.schema(
+    [("site", _STR), ("url_key", _STR), ("text_id", _STR), ("run_id", _STR)]
 )
 
 FETCHES = pa.schema(
@@ -278,16 +302,34 @@ def plan_tables(run_id: str, plan: Plan) -> dict[str, pa.Table]:
     }
 
 
-def decisions_table(run_id: str, decisions: Sequence[Decision], decided_at: datetime) -> pa.Table:
-    """Build the ``decisions`` rows of a batch, all stamped ``decided_at``."""
+def decisions_table(
+    run_id: str,
+    decisions: Sequence[Decision],
+    decided_at: datetime,
+    boilerplate_removed: Sequence[int | None] | None = None,
+) -> pa.Table:
+    """Build the ``decisions`` rows of a batch, all stamped ``decided_at``.
+
+    ``boilerplate_removed`` gives each decision's count of paragraphs removed as site boilerplate
+    (``None`` where the item has no text); missing, every count is ``None``.
+    """
     n = len(decisions)
-    return build(DECISIONS, decisions, {"run_id": [run_id] * n, "decided_at": [decided_at] * n})
+    removed = list(boilerplate_removed) if boilerplate_removed is not None else [None] * n
+    given: dict[str, Sequence[object]] = {
+        "run_id": [run_id] * n,
+        "decided_at": [decided_at] * n,
+        "boilerplate_removed": removed,
+    }
+    return build(DECISIONS, decisions, given)
 
 
 def run_rows_table(
     schema: pa.Schema,
     run_id: str,
-    rows: Sequence[SightingRow | RejectRow | FetchRow | ListingStateRow | RawPageRow],
+    rows: Sequence[
+        SightingRow | RejectRow | FetchRow | ListingStateRow | RawPageRow | BoilerplatePageRow
+    ],
 ) -> pa.Table:
-    """Build sightings, rejects, fetches, listing-state or raw-page rows as given, with ``run_id``."""
+    """Build sightings, rejects, fetches, listing-state, raw-page or counted-page rows as given,
+    with ``run_id``."""
     return build(schema, rows, {"run_id": [run_id] * len(rows)})

@@ -17,6 +17,7 @@ from warehouse.dedupe import (
     Decision,
     KnownArticle,
     plan_batch,
+    processing_order,
     reject_decisions,
     skipped_decisions,
 )
@@ -54,8 +55,9 @@ def write_batch(
 
     Articles are deduplicated against the warehouse and against each other (see
     :func:`warehouse.dedupe.plan_batch`); every article and reject gets a ``decisions`` row;
-    sightings, rejects, fetches and raw pages are inserted as they are. On any error nothing is
-    written. An empty batch returns at once without opening the warehouse.
+    sightings, rejects, fetches and raw pages are inserted as they are, and the site boilerplate
+    learner's changed counts and counted pages are stored. On any error nothing is written.
+    An empty batch returns at once without opening the warehouse.
 
     Args:
         path: The warehouse file.
@@ -86,6 +88,7 @@ def write_batch(
         decisions = (
             plan.decisions + skipped_decisions(batch.skipped) + reject_decisions(batch.rejects)
         )
+        removed = _boilerplate_removed(batch, plan)
         article_tables = tables.plan_tables(batch.run_id, plan)
         rows = _insert(conn, "articles", article_tables["new_articles"])
         rows += _update(conn, article_tables["updated_articles"])
@@ -95,8 +98,9 @@ def write_batch(
             rows += _write_buckets(conn, index, plan)
         rows += _replace_listing_state(conn, batch)
         rows += _insert(
-            conn, "decisions", tables.decisions_table(batch.run_id, decisions, decided_at)
+            conn, "decisions", tables.decisions_table(batch.run_id, decisions, decided_at, removed)
         )
+        rows += _write_boilerplate(conn, batch)
         for name, schema, items in (
             ("sightings", tables.SIGHTINGS, batch.sightings),
             ("rejects", tables.REJECTS, batch.rejects),
@@ -139,6 +143,52 @@ def _known_articles(conn: duckdb.DuckDBPyConnection, batch: Batch) -> list[Known
     ).fetchall()
     conn.unregister("_batch_keys")
     return [KnownArticle(*row) for row in found]
+
+
+def _boilerplate_removed(batch: Batch, plan: Plan) -> list[int | None]:
+    """Each decision's count of paragraphs removed as boilerplate, in the order of the decisions.
+
+    ``plan.decisions`` holds one decision per article, in :func:`processing_order`; links not
+    fetched and rejects have no text, so no count.
+    """
+    ordered = sorted(batch.articles, key=processing_order)
+    if len(ordered) != len(plan.decisions):
+        raise AssertionError("a dedupe plan holds one decision per article")
+    counts: list[int | None] = [row.boilerplate_removed for row in ordered]
+    return counts + [None] * (len(batch.skipped) + len(batch.rejects))
+
+
+def _write_boilerplate(conn: duckdb.DuckDBPyConnection, batch: Batch) -> int:
+    """Store the boilerplate learner's changed counts (as given) and the pages it counted.
+
+    A key's ``first_seen_run`` is the run that first stored it; ``last_seen_run`` this run.
+    """
+    rows = _insert(
+        conn,
+        "boilerplate_pages",
+        tables.run_rows_table(tables.BOILERPLATE_PAGES, batch.run_id, batch.boilerplate_pages),
+    )
+    if not batch.boilerplate_keys:
+        return rows
+    conn.register(
+        "_batch_boilerplate", tables.build(tables.BOILERPLATE_COUNTS, batch.boilerplate_keys)
+    )
+    conn.execute(
+        """
+        INSERT INTO boilerplate_counts
+            (site, key, pages, chars, contexts, sample, first_seen_run, last_seen_run)
+        SELECT site, key, pages, chars, contexts, sample, $run, $run FROM _batch_boilerplate
+        ON CONFLICT (site, key) DO UPDATE SET
+            pages = excluded.pages,
+            chars = excluded.chars,
+            contexts = excluded.contexts,
+            sample = coalesce(excluded.sample, boilerplate_counts.sample),
+            last_seen_run = excluded.last_seen_run
+        """,
+        {"run": batch.run_id},
+    )
+    conn.unregister("_batch_boilerplate")
+    return rows + len(batch.boilerplate_keys)
 
 
 def _write_buckets(conn: duckdb.DuckDBPyConnection, index: NearIndex, plan: Plan) -> int:

@@ -6,7 +6,16 @@ import json
 from datetime import datetime, timedelta, timezone
 from html import escape
 
-from crawler.demo.site import BASE_MARK, SHARE_LABELS, SITE_NAME, TAG_LABELS, TAGS, Story
+from crawler.demo.site import (
+    BASE_MARK,
+    SHARE_LABELS,
+    SITE_NAME,
+    STANDING_FOOTNOTE,
+    SUPPORT_APPEAL,
+    TAG_LABELS,
+    TAGS,
+    Story,
+)
 from crawler.demo.text import slugify
 from crawler.demo.vocab import MONTHS
 
@@ -234,13 +243,18 @@ def _body(story: Story) -> str:
             f'height="800">\n<p class="photo-alt">{_e(escaped)}</p>\n'
             f'<p class="photo-text">{_e(story.caption)}</p>\n</div>\n'
         )
-    for block in story.blocks:
+    appeal_at = len(story.blocks) // 2 if story.has_appeal else -1
+    for index, block in enumerate(story.blocks):
+        if index == appeal_at:
+            out.append(f"<p>{_e(SUPPORT_APPEAL)}</p>\n")
         if block.kind == "h2":
             out.append(f"<h2>{_e(block.text)}</h2>\n")
         elif block.kind == "quote":
             out.append(f"<blockquote><p>{_e(block.text)}</p></blockquote>\n")
         else:
             out.append(f"<p>{_e(block.text)}</p>\n")
+    if story.blocks:
+        out.append(f"<p>{_e(STANDING_FOOTNOTE)}</p>\n")
     return "".join(out)
 
 

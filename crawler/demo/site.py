@@ -14,6 +14,20 @@ from crawler.demo.text import Block
 
 SITE_NAME = "The Demo Daily"
 BOILERPLATE_PHRASES = ("Check Out Our Content", "Check Out Other Tags", "Most Popular Articles")
+#: Paragraphs the site repeats inside its article bodies, which no generic rule knows: a crawl
+#: learns them from the site itself (``crawler.boilerplate``). Never part of the ground truth.
+SUPPORT_APPEAL = (
+    "The Demo Daily is reader-funded. We have no paywall and no owner to answer to, so our "
+    "reporting stays free for everyone. If you can, support us from $1 a month."
+)
+STANDING_FOOTNOTE = (
+    "Spotted a mistake? The Demo Daily corrects errors of fact promptly: write to "
+    "corrections@demo-daily.example and name the headline."
+)
+SITE_BOILERPLATE = (SUPPORT_APPEAL, STANDING_FOOTNOTE)
+#: One article in this many (by a hash of its title) carries no appeal; every article with a body
+#: ends with the footnote.
+NO_APPEAL_EVERY = 5
 SHARE_LABELS = (
     "Share on Facebook",
     "Share on X",
@@ -83,6 +97,11 @@ class Story:
     encoding: str = "utf-8"
     modified: datetime | None = None
     """When the article was last edited, UTC; ``None`` if never."""
+
+    @property
+    def has_appeal(self) -> bool:
+        """Whether its page carries :data:`SUPPORT_APPEAL` (most pages with a body do)."""
+        return bool(self.blocks) and zlib.crc32(self.title.encode()) % NO_APPEAL_EVERY != 0
 
     @property
     def updated(self) -> datetime:
