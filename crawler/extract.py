@@ -88,7 +88,7 @@ def extract_article(
     page = read_page(tree)
     title = find_title(tree, page, url, headline=headline, rules=rules)
     dates = find_dates(tree, page, url)
-    authors = find_authors(tree, page)
+    authors = find_authors(tree, page, url)
     captions = _captions(tree)
     prune_furniture(tree)
     paragraphs = clean_paragraphs(extract_paragraphs(tree, url), rules, title_keys=title.seen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -237,9 +238,39 @@ def find_description(page: PageMeta) -> str | None:
     return found or jsonld_text(page.article.get("description"))
 
 
-def site_names(page: PageMeta) -> list[str]:
-    """Names the site gives itself: ``og:site_name``, ``application-name``, JSON-LD publisher."""
+def site_names(page: PageMeta, url: str | None = None) -> list[str]:
+    """Names the site gives itself: ``og:site_name``, ``application-name``, JSON-LD publisher, and
+    the name its host spells (``www.demo-daily.test`` → ``demo-daily``) when ``url`` is given."""
     names = [page.meta("og:site_name", "application-name", "apple-mobile-web-app-title")]
     names.append(jsonld_text(page.article.get("publisher")))
     names.extend(jsonld_text(n.get("name")) for n in page.nodes if "WebSite" in jsonld_types(n))
+    if url is not None:
+        names.extend(host_name(url))
     return dedupe([n for n in names if n])
+
+
+def host_name(url: str) -> list[str]:
+    """The site's name as its host spells it (``www.demo-daily.test`` → ``demo-daily``), if that
+    label has four characters or more."""
+    try:
+        labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    except ValueError:
+        return []
+    return [labels[-2]] if len(labels) >= 2 and len(labels[-2]) >= 4 else []
+
+
+def letters(text: str) -> str:
+    """Only the letters and digits of a text, casefolded (``The Demo-Daily`` → ``thedemodaily``)."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+#: Text decoded as cp1252 that was UTF-8 ("Investorâ€™s" for "Investor’s").
+_MOJIBAKE = re.compile(r"[âÃÂÅ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 that was read as cp1252 decoded again ("JaroÅ„" → "Jaroń"); other text as it is."""
+    if _MOJIBAKE.search(text):
+        with contextlib.suppress(UnicodeError):
+            return text.encode("cp1252").decode("utf-8")
+    return text

@@ -8,18 +8,16 @@ listing agree on. Then the candidate most others agree with wins.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from lxml import etree
 
 from crawler.dom import class_and_id, element_text
-from crawler.metadata import jsonld_text, site_names
+from crawler.metadata import jsonld_text, letters, repair_mojibake, site_names
 from crawler.textnorm import normalize_space, repair_escapes, text_key
 
 if TYPE_CHECKING:
@@ -59,9 +57,6 @@ _DATE = re.compile(
 
 #: A source in parentheses glued to a heading: "(latimes.com)".
 _GLUED_SOURCE = re.compile(r"\([\w.-]+\.[a-z]{2,}\)", re.IGNORECASE)
-
-#: Text decoded as cp1252 that was UTF-8 ("Investorâ€™s" for "Investor’s").
-_MOJIBAKE = re.compile(r"[âÃÂ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 
 #: An HTML entity left in text that was escaped twice ("&amp;" or "&#x26;" shown as such).
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
@@ -104,7 +99,7 @@ def find_title(
     otherwise; then the candidate most others agree with does. Of equal titles spelled
     differently (case, quotes), the spelling most candidates give is kept.
     """
-    names = [*site_names(page), *_host_name(url)]
+    names = site_names(page, url)
     all_h1s = [h for h in tree.iter("h1") if element_text(h)]
     h1_elements = [h for h in all_h1s if not _is_logo(h, names)]
     h1_raw = [clean_title_text(element_text(h)) for h in h1_elements]
@@ -237,31 +232,19 @@ def clean_title_text(text: str) -> str:
     text = repair_escapes(normalize_space(text))
     if "&" in text and _ENTITY.search(text):
         text = normalize_space(html.unescape(text))
-    if _MOJIBAKE.search(text):
-        with contextlib.suppress(UnicodeError):
-            text = text.encode("cp1252").decode("utf-8")
-    return text
+    return repair_mojibake(text)
 
 
 def _is_logo(h1: HtmlElement, names: Sequence[str]) -> bool:
     """Whether an ``<h1>`` is the site's logo or name rather than the article's title."""
-    letters = _letters(element_text(h1))
-    if any(_names_site(letters, _letters(name)) for name in names if _letters(name)):
+    own = letters(element_text(h1))
+    if any(_names_site(own, letters(name)) for name in names if letters(name)):
         return True
     parent = h1.getparent()
     nearby = [h1, *h1.iterchildren(), *([parent] if parent is not None else [])]
     if any(_LOGO_CLASS.search(class_and_id(e)) for e in nearby):
         return True
     return any(e.tag == "nav" for e in h1.iterancestors())
-
-
-def _host_name(url: str) -> list[str]:
-    """The site's name as its host spells it (``www.demo-daily.test`` → ``demo-daily``)."""
-    try:
-        labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
-    except ValueError:
-        return []
-    return [labels[-2]] if len(labels) >= 2 and len(labels[-2]) >= 4 else []
 
 
 def _tag_link_labels(tree: HtmlElement) -> list[str]:
@@ -294,11 +277,11 @@ def strip_site_name(title: str, names: Sequence[str], others: Iterable[str | Non
         tail = _join(parts[-size:], separators[len(parts) - size :])
         if text_key(tail) in other_keys:
             return tail
-    name_keys = [key for n in names if (key := _letters(n))]
+    name_keys = [key for n in names if (key := letters(n))]
     start, end = 0, len(parts)
-    while end - start >= 2 and any(_names_site(_letters(parts[end - 1]), k) for k in name_keys):
+    while end - start >= 2 and any(_names_site(letters(parts[end - 1]), k) for k in name_keys):
         end -= 1
-    while end - start >= 2 and any(_names_site(_letters(parts[start]), k) for k in name_keys):
+    while end - start >= 2 and any(_names_site(letters(parts[start]), k) for k in name_keys):
         start += 1
     return _join(parts[start:end], separators[start : end - 1])
 
@@ -314,11 +297,6 @@ def _join(parts: Sequence[str], separators: Sequence[str]) -> str:
     for sep, part in zip(separators, parts[1:], strict=True):
         out += sep + part
     return out
-
-
-def _letters(text: str) -> str:
-    """Only the letters and digits of a text, casefolded (``The Demo-Daily`` → ``thedemodaily``)."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _h1_title(h1: HtmlElement, text: str, others: Sequence[str], labels: Sequence[str]) -> str:
