@@ -39,10 +39,12 @@ _MARKUP_XPATH = etree.XPath(
 #: The ``itemprop=name`` inside an author element.
 _NAME_XPATH = etree.XPath(".//*[@itemprop='name']")
 
-#: Elements whose text may be a "By A, B and C" line.
+#: Elements whose text may be a "By A, B and C" line: classes or ids naming a byline or an author
+#: ("yline" and "uthor" match either case, for half the cost of testing both), and paragraphs of
+#: the article that start with "By".
 _BYLINE_XPATH = etree.XPath(
-    "(//@class[contains(., 'byline') or contains(., 'Byline') or contains(., 'author')]/.."
-    " | //@id[contains(., 'byline') or contains(., 'author')]/.."
+    "(//@class[contains(., 'yline') or contains(., 'uthor')]/.."
+    " | //@id[contains(., 'yline') or contains(., 'uthor')]/.."
     " | //article//p[starts-with(normalize-space(.), 'By ')])"
     "[string-length(normalize-space(.)) < 300]"
 )

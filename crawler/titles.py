@@ -21,7 +21,7 @@ from crawler.metadata import jsonld_text, letters, repair_mojibake, site_names
 from crawler.textnorm import normalize_space, repair_escapes, text_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from lxml.html import HtmlElement
 
@@ -100,7 +100,7 @@ def find_title(
     differently (case, quotes), the spelling most candidates give is kept.
     """
     names = site_names(page, url)
-    all_h1s = [h for h in tree.iter("h1") if element_text(h)]
+    all_h1s = [h for h in page.h1s if element_text(h)]
     h1_elements = [h for h in all_h1s if not _is_logo(h, names)]
     h1_raw = [clean_title_text(element_text(h)) for h in h1_elements]
     listing = clean_title_text(headline) if headline else None
@@ -114,8 +114,15 @@ def find_title(
         strip_site_name(c, names, [*h1_raw, listing, *raw[:i], *raw[i + 1 :]]) if c else None
         for i, c in enumerate(raw)
     ]
-    labels = [*page.tags, *_tag_link_labels(tree)]
     others = [c for c in (*declared, listing) if c]
+    found_labels: list[list[str]] = []
+
+    def labels() -> list[str]:
+        # The tag links cost a walk of the page: only an <h1> no other candidate repeats needs them.
+        if not found_labels:
+            found_labels.append([*page.tags, *_tag_link_labels(tree)])
+        return found_labels[0]
+
     h1s = [
         strip_site_name(_h1_title(h, text, others, labels), names)
         for h, text in zip(h1_elements, h1_raw, strict=True)
@@ -299,12 +306,17 @@ def _join(parts: Sequence[str], separators: Sequence[str]) -> str:
     return out
 
 
-def _h1_title(h1: HtmlElement, text: str, others: Sequence[str], labels: Sequence[str]) -> str:
-    """An ``<h1>``'s text (given) without a tag label, date or count glued to it."""
+def _h1_title(
+    h1: HtmlElement, text: str, others: Sequence[str], labels: Callable[[], Sequence[str]]
+) -> str:
+    """An ``<h1>``'s text (given) without a tag label, date or count glued to it; ``labels``
+    gives the page's tag labels, asked for only when another candidate does not repeat the text."""
     label = _label_element_text(h1)
     if label and text.startswith(label) and text[len(label) :].strip():
         return text[len(label) :].strip()
-    return remove_glued_noise(remove_glued_prefix(text, others, labels), others)
+    if text_key(text) in {text_key(o) for o in others}:
+        return text
+    return remove_glued_noise(remove_glued_prefix(text, others, labels()), others)
 
 
 def _label_element_text(h1: HtmlElement) -> str | None:
