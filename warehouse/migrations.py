@@ -217,9 +217,13 @@ _DEDUPE_AND_INCREMENTAL = (
     """,
 )
 
+# Where each article's modification time came from, as ``published_source`` says for publication.
+_MODIFIED_SOURCE = ("ALTER TABLE articles ADD COLUMN modified_source VARCHAR",)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL_SCHEMA),
     Migration(2, "dedupe_and_incremental", _DEDUPE_AND_INCREMENTAL),
+    Migration(5, "modified_source", _MODIFIED_SOURCE),
 )
 """Every migration, in the order they apply."""
 

@@ -34,6 +34,8 @@ class ArticleRow:
     fetched_key: str | None = None
     """Canonical form of ``fetched_url``; ``None`` when it equals ``url_key``. When the two differ,
     ``url`` came from the page's ``rel=canonical``, which dedupe may decline to trust."""
+    modified_source: str | None = None
+    """Where ``modified_at`` came from, as ``published_source`` says for ``published_at``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ NEW_ARTICLES = pa.schema(
         ("first_seen_at", _TS),
         ("last_seen_at", _TS),
         ("cluster_id", pa.int64()),
+        ("modified_source", _STR),
     ]
 )
 """Columns of a new ``articles`` row (``fingerprint`` stays NULL)."""
@@ -58,6 +59,7 @@ UPDATED_ARTICLES = pa.schema(
             "published_at",
             "published_source",
             "modified_at",
+            "modified_source",
             "language",
             "tags",
             "content_key",
