@@ -48,7 +48,8 @@ class PageMeta:
     canonical: str | None = None
     """The first ``<link rel=canonical>`` href, unresolved."""
     tags: list[str] = field(default_factory=list)
-    """Tag labels from ``article:tag`` meta, JSON-LD keywords and ``rel=tag`` links."""
+    """Tag and section labels from ``article:section`` and ``article:tag`` meta, the JSON-LD
+    article's ``articleSection`` and ``keywords`` and ``rel=tag`` links, cleaned, deduplicated."""
     html_lang: str | None = None
     """The ``lang`` of the ``<html>`` element."""
     h1s: list[HtmlElement] = field(default_factory=list)
@@ -95,12 +96,13 @@ def read_page(tree: HtmlElement) -> PageMeta:
                 page.title_tag = normalize_space(node.text_content()) or None
         elif "ld+json" in node.get("type", ""):
             _read_jsonld(page, node.text or "")
-    page.tags = dedupe([t for t in page.tags if t])
+    page.tags = dedupe([label for t in page.tags if (label := clean_label(t))])
     return page
 
 
 def _read_meta(page: PageMeta, node: HtmlElement) -> None:
-    """File one ``<meta>`` under its key; ``article:tag`` also becomes a tag."""
+    """File one ``<meta>`` under its key; ``article:section`` and ``article:tag`` also become
+    tags."""
     key = node.get("property") or node.get("name") or node.get("itemprop") or node.get("http-equiv")
     if not key:
         return
@@ -109,6 +111,8 @@ def _read_meta(page: PageMeta, node: HtmlElement) -> None:
     page.metas.setdefault(key, []).append(value)
     if key == "article:tag":
         page.tags.extend(split_labels(value))
+    elif key == "article:section":
+        page.tags.append(value)
 
 
 def _read_jsonld(page: PageMeta, raw: str) -> None:
@@ -125,6 +129,7 @@ def _read_jsonld(page: PageMeta, raw: str) -> None:
         article = next((n for n in nodes if "headline" in n), None)
     if article is not None:
         page.article = article
+        page.tags.extend(jsonld_sections(article))
         page.tags.extend(jsonld_keywords(article))
 
 
@@ -191,6 +196,26 @@ def jsonld_keywords(node: dict[str, Any]) -> list[str]:
     if isinstance(keywords, list):
         return [label for k in keywords if isinstance(k, str) for label in split_labels(k)]
     return []
+
+
+def jsonld_sections(node: dict[str, Any]) -> list[str]:
+    """An article node's ``articleSection``: a string or a list of strings."""
+    sections = node.get("articleSection")
+    values = sections if isinstance(sections, list) else [sections]
+    return [v for v in values if isinstance(v, str)]
+
+
+#: The longest tag label kept (characters): longer ones are sentences or keyword stuffing.
+MAX_LABEL_CHARS = 60
+
+
+def clean_label(label: str) -> str | None:
+    """A tag or section label tidied (entities decoded, whitespace and a leading ``#`` dropped),
+    or ``None`` when it is no label: empty, a URL, without letters, or too long."""
+    text = normalize_space(html.unescape(label)).lstrip("#").strip()
+    if not text or len(text) > MAX_LABEL_CHARS or "://" in text:
+        return None
+    return text if any(ch.isalpha() for ch in text) else None
 
 
 def split_labels(value: str) -> list[str]:
