@@ -4,7 +4,10 @@ Scores each extractor's text against ground truth with the shingle metric of the
 extraction benchmark (see the development corpus README): 4-token shingles counted with repeats,
 precision and recall averaged over pages, F1 their harmonic mean. Also prints the share of the
 truth's ``with`` snippets found, of its ``without`` snippets leaked, pages/s, and gleaner's pages/s
-as a ratio of trafilatura's measured in the same run.
+as a ratio of trafilatura's measured in the same run. Then the metadata: the share of pages whose
+title equals the truth's (whitespace normalized, nothing else) for gleaner and for trafilatura's
+metadata title, over all pages and over the even and odd lines of the corpus apart; on the demo
+site, also the share of exact publication times.
 
 On the demo site, gleaner's texts are scored as a crawl stores them: without the site's own
 boilerplate (a reader-funding appeal and a standing footnote) learned from all demo article pages
@@ -25,12 +28,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import trafilatura
 
 from crawler.boilerplate import apply_site_boilerplate, learn_pages
 from crawler.extract import extract_article
+from crawler.language import warm_up
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb-dev-articles"
 _TOKEN = re.compile(r"\w+")
@@ -45,6 +50,8 @@ class Page:
     body: str
     with_snippets: list[str] = field(default_factory=list)
     without_snippets: list[str] = field(default_factory=list)
+    title: str | None = None
+    published_at: datetime | None = None
 
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
@@ -91,7 +98,14 @@ def corpus_pages(directory: Path, limit: int | None = None) -> Iterator[Page]:
                 return
             row = json.loads(line)
             html = gzip.decompress((directory / "pages" / f"{row['id']}.html.gz").read_bytes())
-            yield Page(row["url"] or "", html, row["body"], row["with"] or [], row["without"] or [])
+            yield Page(
+                row["url"] or "",
+                html,
+                row["body"],
+                row["with"] or [],
+                row["without"] or [],
+                title=row.get("title"),
+            )
 
 
 def demo_pages() -> list[Page]:
@@ -102,7 +116,9 @@ def demo_pages() -> list[Page]:
     pages = []
     for record in site.truth(base + "/"):
         url, text = str(record["url"]), str(record["text"])
-        pages.append(Page(url, site.page(url.removeprefix(base)).body, text))
+        published = datetime.fromisoformat(str(record["published_at"]))
+        body = site.page(url.removeprefix(base)).body
+        pages.append(Page(url, body, text, title=str(record["title"]), published_at=published))
     return pages
 
 
@@ -148,6 +164,42 @@ def run(name: str, pages: list[Page], *, site_boilerplate: bool = False) -> None
     print(f"gleaner pages/s over trafilatura's: {rates['gleaner'] / rates['trafilatura']:.2f}")
 
 
+def same_title(found: str | None, truth: str | None) -> bool:
+    """Whether a title equals the truth's, whitespace normalized and nothing else."""
+    return truth is not None and " ".join((found or "").split()) == " ".join(truth.split())
+
+
+def share(hits: list[bool]) -> str:
+    """``hits/total (percent)``."""
+    return f"{sum(hits)}/{len(hits)} ({sum(hits) / max(len(hits), 1):.1%})"
+
+
+def trafilatura_title(page: Page) -> str | None:
+    """trafilatura's metadata title for a page."""
+    document = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True)
+    title = getattr(document, "title", None) if document is not None else None
+    return title if isinstance(title, str) else None
+
+
+def run_metadata(pages: list[Page], halves: bool) -> None:
+    """Print title shares (gleaner, trafilatura's metadata) and, where the truth has them, the
+    share of exact publication times; with ``halves``, also over even and odd lines apart."""
+    found = [extract_article(page.html, page.url) for page in pages]
+    ours = [same_title(f.title, p.title) for f, p in zip(found, pages, strict=True)]
+    theirs = [same_title(trafilatura_title(p), p.title) for p in pages]
+    print(f"title exact: gleaner {share(ours)}, trafilatura {share(theirs)}")
+    if halves:
+        for name, start in (("even", 0), ("odd", 1)):
+            print(
+                f"  {name} lines: gleaner {share(ours[start::2])}, "
+                f"trafilatura {share(theirs[start::2])}"
+            )
+    dated = [(f, p) for f, p in zip(found, pages, strict=True) if p.published_at is not None]
+    if dated:
+        exact = [f.published_at == p.published_at for f, p in dated]
+        print(f"published_at exact: gleaner {share(exact)}")
+
+
 def main() -> None:
     """Score the demo site and the development corpus."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -155,9 +207,14 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="Only the first N corpus pages.")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
-    run("demo site", demo_pages(), site_boilerplate=True)
+    warm_up()  # the language model loads once per process, as in the extraction workers
+    demo = demo_pages()
+    run("demo site", demo, site_boilerplate=True)
+    run_metadata(demo, halves=False)
     if (args.corpus / "truth.jsonl").exists():
-        run(f"development corpus ({args.corpus.name})", list(corpus_pages(args.corpus, args.limit)))
+        pages = list(corpus_pages(args.corpus, args.limit))
+        run(f"development corpus ({args.corpus.name})", pages)
+        run_metadata(pages, halves=True)
     else:
         print(f"\n(no development corpus at {args.corpus}; pass --corpus)")
 

@@ -1,4 +1,5 @@
-"""Author names in byline order: JSON-LD, ``rel=author`` links, meta tags, a "By ..." byline."""
+"""Author names in byline order: JSON-LD, ``rel=author`` links, meta tags, a "By ..." byline,
+author elements; never the site itself, nor a role such as "Staff"."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
-from trafilatura.metadata import extract_author
 
-from crawler.dom import element_text
-from crawler.metadata import dedupe, jsonld_types
+from crawler.dom import class_and_id, element_text
+from crawler.metadata import dedupe, jsonld_types, letters, repair_mojibake, site_names
 from crawler.textnorm import normalize_space, text_key
 
 if TYPE_CHECKING:
@@ -39,13 +39,26 @@ _MARKUP_XPATH = etree.XPath(
 #: The ``itemprop=name`` inside an author element.
 _NAME_XPATH = etree.XPath(".//*[@itemprop='name']")
 
-#: Elements whose text may be a "By A, B and C" line.
+#: Elements whose text may be a "By A, B and C" line: classes or ids naming a byline or an author
+#: ("yline" and "uthor" match either case, for half the cost of testing both), and paragraphs of
+#: the article that start with "By".
 _BYLINE_XPATH = etree.XPath(
-    "(//@class[contains(., 'byline') or contains(., 'Byline') or contains(., 'author')]/.."
-    " | //@id[contains(., 'byline') or contains(., 'author')]/.."
+    "(//@class[contains(., 'yline') or contains(., 'uthor')]/.."
+    " | //@id[contains(., 'yline') or contains(., 'uthor')]/.."
     " | //article//p[starts-with(normalize-space(.), 'By ')])"
     "[string-length(normalize-space(.)) < 300]"
 )
+
+#: Classes and ids of elements that hold an author's name and nothing else.
+_NAME_CLASS = re.compile(r"(?:author|byline)[-_]*name|authorname")
+
+#: Elements whose text is no part of a name in an author element.
+_NOT_NAME_TAGS = frozenset(
+    ["time", "figure", "img", "svg", "script", "style", "button", "noscript"]
+)
+
+#: The longest text of an author element taken for names (characters).
+MAX_AUTHOR_ELEMENT_CHARS = 120
 
 #: "By" (or "Written by", "Words by") at the start of a byline.
 _BY = re.compile(r"^\s*(?:(?:written|words|text|reporting)\s+)?by\b[:\s]*", re.IGNORECASE)
@@ -97,12 +110,29 @@ _NOT_NAME_WORDS = frozenset(
         "share",
         "follow",
         "subscribe",
+        "says",
+        "bio",
+        "posts",
+        "reviewed",
+        "researched",
+        "article",
+        "articles",
+        "guidelines",
+        "policies",
+        "editorial",
+        "about",
+        "learn",
+        "sign",
+        "dept",
+        "checked",
     ]
 )
 
 #: A label before the names ("Author:", "Authors", "Posted by").
 _LEAD_LABEL = re.compile(
-    r"^(?:(?:written|posted|words|text|reporting|story)\s+by|by|authors?|writers?)\b[:\s]*",
+    r"^(?:(?:(?:view|see|read|more)\s+)?(?:all\s+|more\s+)?(?:posts|articles|stories)\s+by"
+    r"|(?:written|posted|authored|words|text|reporting|story|article)\s+by|by|authors?|writers?)"
+    r"\b[:\s]*",
     re.IGNORECASE,
 )
 
@@ -114,6 +144,9 @@ _TRAILING_DATE = re.compile(
     r"|\s+(?i:(?:last\s+)?(?:updated|published|posted)\b.*)$"
 )
 
+#: Characters no name has: a sentence, a path, a URL or markup got in.
+_NOT_NAME_CHARS = frozenset("©®™_!?()[]{}<>/\\=+*#")
+
 #: Runs of letters, to test a name's words against :data:`_NOT_NAME_WORDS`.
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -121,34 +154,40 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _NAME_NOISE = re.compile(r"\([^)]*\)|\S+@\S+|(?<!\w)@\w+")
 
 
-def find_authors(tree: HtmlElement, page: PageMeta) -> tuple[str, ...]:
+def find_authors(tree: HtmlElement, page: PageMeta, url: str | None = None) -> tuple[str, ...]:
     """Author names, read before body extraction.
 
-    The first source with names wins (JSON-LD, then ``rel=author``/``itemprop=author`` markup, meta
-    tags, a "By ..." byline, JSON-LD organizations, trafilatura's guess); a later source replaces it
-    when it names everyone it names and more, as a byline listing all authors does when the meta
-    tag names only the first.
+    The first source with names wins (JSON-LD people, then ``rel=author``/``itemprop=author``
+    markup, meta tags, a "By ..." byline); a later source replaces it when it names everyone it
+    names and more, as a byline listing all authors does when the meta tag names only the first.
+    With no name from those, JSON-LD organizations (an agency), then the text of an author or
+    byline element. The site's own name (``og:site_name``, publisher, the host in ``url``) is
+    never an author, nor are roles, labels and widgets ("Staff", "View all posts").
     """
+    site = {letters(n) for n in site_names(page, url)}
     people, organizations = _jsonld_authors(page.article.get("author"))
-    byline, has_byline = _byline_authors(tree)
+    candidates = _BYLINE_XPATH(tree)
     sources = (
         people,
         _markup_authors(tree),
         [n for v in _meta_authors(page) for n in split_names(v)],
-        byline,
+        _byline_authors(candidates),
     )
     chosen: list[str] = []
     for source in sources:
-        names = clean_names(source)
+        names = _not_site(clean_names(source), site)
         if len(names) > len(chosen) and _keys(chosen) <= _keys(names):
             chosen = names
     if not chosen:
-        chosen = clean_names(organizations)
-    if not chosen and has_byline:
-        # trafilatura's author XPaths cost more than everything above; they look for the same
-        # byline and author elements, so they only run on pages that have some.
-        chosen = clean_names(_trafilatura_authors(tree))
+        chosen = _not_site(clean_names(organizations), site)
+    if not chosen:
+        chosen = _not_site(_element_authors(candidates), site)
     return tuple(chosen)
+
+
+def _not_site(names: list[str], site: set[str]) -> list[str]:
+    """Names that are not the site's own (letters compared)."""
+    return [n for n in names if letters(n) not in site]
 
 
 def _keys(names: list[str]) -> set[str]:
@@ -185,21 +224,42 @@ def _meta_authors(page: PageMeta) -> list[str]:
     return [v for key in AUTHOR_META for v in page.metas.get(key, ()) if v and "://" not in v]
 
 
-def _byline_authors(tree: HtmlElement) -> tuple[list[str], bool]:
-    """Names from the first element whose text reads "By A, B and C", and whether the page has
-    any byline or author element at all."""
-    candidates = _BYLINE_XPATH(tree)
+def _byline_authors(candidates: list[HtmlElement]) -> list[str]:
+    """Names from the first byline or author element whose text reads "By A, B and C"."""
     for element in candidates:
         names = parse_byline(element_text(element))
         if names:
-            return names, True
-    return [], bool(candidates)
+            return names
+    return []
 
 
-def _trafilatura_authors(tree: HtmlElement) -> list[str]:
-    """trafilatura's author guess, split on the "; " it joins names with."""
-    found = extract_author(tree)
-    return [n for part in found.split(";") for n in split_names(part)] if found else []
+def _element_authors(candidates: list[HtmlElement]) -> list[str]:
+    """Names in the first short byline or author element outside the comments, those whose class
+    says they hold a name (``author-name``, ``byline__name``) first; times and images skipped.
+
+    The weakest source, so every name must be of two words or more, capitalized: a lone word in
+    an author box is as often a category or a handle as a name.
+    """
+    ordered = sorted(candidates, key=lambda e: _NAME_CLASS.search(class_and_id(e)) is None)
+    for element in ordered:
+        if any("comment" in class_and_id(a) for a in element.iterancestors()):
+            continue
+        text = " ".join(_name_text(element).split())
+        if 2 < len(text) < MAX_AUTHOR_ELEMENT_CHARS:
+            names = clean_names(split_names(text))
+            if names and all(len(n.split()) >= 2 and _capitalized(n) for n in names):
+                return names
+    return []
+
+
+def _name_text(element: HtmlElement) -> str:
+    """An element's text without its times, figures, images and scripts, pieces apart."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _NOT_NAME_TAGS:
+            parts.append(_name_text(child))
+        parts.append(child.tail or "")
+    return " ".join(parts)
 
 
 def parse_byline(text: str) -> list[str]:
@@ -223,7 +283,7 @@ def _capitalized(name: str) -> bool:
 
 def split_names(text: str) -> list[str]:
     """A list of names split on commas, "and" and "&"; roles and noise dropped."""
-    text = _LEAD_LABEL.sub("", normalize_space(html.unescape(text)), count=1)
+    text = _LEAD_LABEL.sub("", normalize_space(repair_mojibake(html.unescape(text))), count=1)
     return [name for part in _NAME_SPLIT.split(text) if (name := clean_name(part))]
 
 
@@ -234,7 +294,7 @@ def clean_name(text: str) -> str | None:
     words = name.split()
     if not words or len(words) > 6 or len(name) > 60 or not any(ch.isalpha() for ch in name):
         return None
-    if any(ch.isdigit() or ch in "©®™_" for ch in name) or "://" in name:
+    if any(ch.isdigit() or ch in _NOT_NAME_CHARS for ch in name) or "www." in name.lower():
         return None
     if _TRAILING_DATE.fullmatch(" " + name) or _NOT_NAME_WORDS & set(
         _LETTERS.findall(name.lower())

@@ -1,18 +1,18 @@
-"""Publication and modification times: JSON-LD, meta, ``<time>``, the URL, then htmldate."""
+"""Publication and modification times: JSON-LD, meta, ``<time>``, the URL, the listing's date,
+then htmldate; each with its source, none in the future."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from htmldate import find_date
-from lxml import etree
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from lxml.html import HtmlElement
 
@@ -28,6 +28,9 @@ PUBLISHED_META = (
     "published_time",
     "publish-date",
     "publish_date",
+    "published-date",
+    "published_at",
+    "article:published",
     "publishdate",
     "pubdate",
     "date",
@@ -60,18 +63,8 @@ MODIFIED_META = (
     "lastmod",
 )
 
-#: ``<time datetime>`` elements, the explicit publication ones first, then the article's.
-_TIME_XPATHS = (
-    etree.XPath("//time[@datetime][@itemprop='datePublished' or @pubdate]"),
-    etree.XPath("//time[@datetime][ancestor::article]"),
-    etree.XPath(
-        "//time[@datetime][ancestor::*[contains(@class, 'byline') or contains(@class, 'meta')"
-        " or contains(@class, 'date')]]"
-    ),
-)
-
-#: ``<time datetime>`` elements marked as the modification time.
-_MODIFIED_XPATHS = (etree.XPath("//time[@datetime][@itemprop='dateModified']"),)
+#: Classes of the containers whose ``<time>`` dates the article (a byline, a meta or date line).
+_DATELINE_CLASS = ("byline", "meta", "date")
 
 #: A date in a URL path: ``/2025/09/05/``, ``/2025-09-05-slug``, ``/20250905/``.
 _URL_DATE = re.compile(
@@ -96,60 +89,170 @@ _ISO_TZ_NAME = re.compile(r"\s*(?:UTC|GMT)$", re.IGNORECASE)
 #: Dates before this are taken for parsing accidents.
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
-#: How far in the future a date may be (clock skew, time zones) before it is dropped.
+#: How far past the fetch time a date may lie before it is dropped as in the future: a day covers
+#: a clock set wrong and a local time labelled UTC (at most 14 hours off).
 FUTURE_TOLERANCE = timedelta(days=1)
+
+#: How far a listed date and the page's publication date may differ and still agree: a listing
+#: that gives the day alone, in its own time zone, is up to a day and a half off.
+LISTED_AGREEMENT = timedelta(days=2)
+
+ListedSource = Literal["listing", "feed", "sitemap"]
+"""What dated an article before it was fetched: an HTML listing page, a feed or a sitemap."""
+
+#: Page sources that give the day only (midnight UTC).
+_DAY_ONLY = frozenset({"url", "htmldate"})
 
 
 @dataclass(frozen=True)
 class PageDates:
-    """The page's dates, timezone-aware UTC with second precision."""
+    """The page's dates, timezone-aware UTC with second precision, and where each came from."""
 
     published_at: datetime | None = None
     published_source: str | None = None
+    """``json-ld``, ``meta``, ``time``, ``url``, ``listing``, ``feed``, ``sitemap`` or
+    ``htmldate``."""
     modified_at: datetime | None = None
+    modified_source: str | None = None
+    """``json-ld``, ``meta``, ``time``, ``listing``, ``feed`` or ``sitemap``."""
 
 
 def find_dates(
-    tree: HtmlElement, page: PageMeta, url: str, *, now: datetime | None = None
+    tree: HtmlElement,
+    page: PageMeta,
+    url: str,
+    *,
+    now: datetime | None = None,
+    listed_at: datetime | None = None,
+    listed_source: ListedSource | None = None,
 ) -> PageDates:
-    """Publication time from the first source that has a valid one, and modification time.
+    """Publication and modification times, each from the first source with a valid one, checked
+    against the date a listing, feed or sitemap gave for the page.
+
+    The page's own sources come first, in this order: JSON-LD, meta tags, ``<time>`` elements,
+    the URL. With none of them, the listed date is the publication time; with no listed date
+    either, htmldate's guess from the page text (the costly last resort). A date later than
+    ``now`` plus :data:`FUTURE_TOLERANCE` is dropped and the next source tried. A listed date is
+    reconciled by :func:`reconcile`; a modification time before the publication time is dropped.
 
     Args:
         tree: the page, before body extraction.
         page: what :func:`crawler.metadata.read_page` found.
         url: the page URL, searched for a date.
-        now: the reference for "not in the future"; defaults to the current time.
+        now: the fetch time, the reference for "not in the future"; defaults to the current time.
+        listed_at: the date a listing source gave for the page, if any.
+        listed_source: what gave it: ``listing``, ``feed`` or ``sitemap``.
 
     Returns:
-        The dates and where the publication time came from: ``json-ld``, ``meta``, ``time``,
-        ``url`` or ``htmldate``. A modification time earlier than publication is dropped.
+        The dates and their sources.
     """
     limit = (now or datetime.now(UTC)) + FUTURE_TOLERANCE
-    published, source = _published(tree, page, url, limit)
-    modified = _first_valid(
-        [page.article.get("dateModified"), *_meta_values(page, MODIFIED_META)], limit
-    ) or _first_valid(_time_values(tree, _MODIFIED_XPATHS), limit)
+    times = _Times(page.times)
+    published, source = _published(page, url, times, limit)
+    modified_sources: tuple[tuple[str, Iterable[object]], ...] = (
+        ("json-ld", [page.article.get("dateModified")]),
+        ("meta", _meta_values(page, MODIFIED_META)),
+        ("time", times.modified()),
+    )
+    modified, modified_source = _first_source(modified_sources, limit)
+    found = PageDates(published, source, modified, modified_source)
+    listed = listed_at.astimezone(UTC).replace(microsecond=0) if listed_at else None
+    if listed is not None and listed_source is not None and EARLIEST <= listed <= limit:
+        found = reconcile(found, listed, listed_source)
+    elif found.published_at is None:
+        guess = _first_valid([_htmldate(tree, url, limit)], limit)
+        if guess is not None:
+            found = replace(found, published_at=guess, published_source="htmldate")
+    published, modified = found.published_at, found.modified_at
     if modified is not None and published is not None and modified < published:
-        modified = None
-    return PageDates(published, source, modified)
+        found = replace(found, modified_at=None, modified_source=None)
+    return found
+
+
+def reconcile(page: PageDates, listed: datetime, source: ListedSource) -> PageDates:
+    """The page's dates checked against the date a listing, feed or sitemap gave for it.
+
+    - No publication time on the page: the listed date is the publication time.
+    - They agree (within :data:`LISTED_AGREEMENT`): the page's time stands, unless the page gave
+      the day only (from its URL), when the listed time of day is taken.
+    - The listed date is earlier: an article cannot be listed before it was published, so the
+      page shows a re-publication time. The listed date becomes the publication time and the
+      page's time its modification time, unless the page declares a later one (or gave the day
+      only, which is no declaration of a change).
+    - The listed date is later: listings give the later of publication and update, so this is an
+      update the page does not declare. It becomes the modification time when the page has none.
+
+    Returns:
+        The reconciled dates, each with its source.
+    """
+    published = page.published_at
+    if published is None:
+        return replace(page, published_at=listed, published_source=source)
+    if abs(listed - published) <= LISTED_AGREEMENT:
+        if page.published_source in _DAY_ONLY:
+            return replace(page, published_at=listed, published_source=source)
+        return page
+    if listed < published:
+        if page.published_source in _DAY_ONLY or (
+            page.modified_at is not None and page.modified_at > published
+        ):
+            return replace(page, published_at=listed, published_source=source)
+        return PageDates(listed, source, published, page.published_source)
+    if page.modified_at is None:
+        return replace(page, modified_at=listed, modified_source=source)
+    return page
 
 
 def _published(
-    tree: HtmlElement, page: PageMeta, url: str, limit: datetime
+    page: PageMeta, url: str, times: _Times, limit: datetime
 ) -> tuple[datetime | None, str | None]:
-    """The publication time and its source, trying each source in order."""
+    """The publication time and its source from the page's own declarations and URL."""
     sources: tuple[tuple[str, Iterable[object]], ...] = (
         ("json-ld", [page.article.get("datePublished"), page.article.get("dateCreated")]),
         ("meta", _meta_values(page, PUBLISHED_META)),
-        ("time", _time_values(tree, _TIME_XPATHS)),
+        ("time", times.published()),
         ("url", [date_from_url(url)]),
     )
+    return _first_source(sources, limit)
+
+
+class _Times:
+    """The page's ``<time datetime>`` elements as date sources."""
+
+    def __init__(self, times: list[HtmlElement]) -> None:
+        self._times = times
+
+    def published(self) -> Iterator[str]:
+        """Datetimes marked as publication (``itemprop=datePublished``, ``pubdate``) first, then
+        those inside the ``<article>``, then those in a byline, meta or date line; lazily."""
+        tiers: list[list[str]] = [[], [], []]
+        for time in self._times:
+            if time.get("itemprop") == "datePublished" or time.get("pubdate") is not None:
+                tiers[0].append(time.get("datetime", ""))
+            ancestors = list(time.iterancestors())
+            if any(a.tag == "article" for a in ancestors):
+                tiers[1].append(time.get("datetime", ""))
+            if any(c in a.get("class", "") for a in ancestors for c in _DATELINE_CLASS):
+                tiers[2].append(time.get("datetime", ""))
+        for tier in tiers:
+            yield from tier
+
+    def modified(self) -> Iterator[str]:
+        """Datetimes marked as the modification time (``itemprop=dateModified``)."""
+        for time in self._times:
+            if time.get("itemprop") == "dateModified":
+                yield time.get("datetime", "")
+
+
+def _first_source(
+    sources: tuple[tuple[str, Iterable[object]], ...], limit: datetime
+) -> tuple[datetime | None, str | None]:
+    """The first valid date of the first source that has one, and that source's name."""
     for name, values in sources:
         found = _first_valid(values, limit)
         if found is not None:
             return found, name
-    found = _first_valid([_htmldate(tree, url)], limit)
-    return (found, "htmldate") if found is not None else (None, None)
+    return None, None
 
 
 def _meta_values(page: PageMeta, keys: tuple[str, ...]) -> list[str]:
@@ -157,17 +260,20 @@ def _meta_values(page: PageMeta, keys: tuple[str, ...]) -> list[str]:
     return [value for key in keys for value in page.metas.get(key, ())]
 
 
-def _time_values(tree: HtmlElement, xpaths: tuple[etree.XPath, ...]) -> Iterable[str]:
-    """``datetime`` attributes of the elements the XPaths select, lazily."""
-    for xpath in xpaths:
-        for element in xpath(tree):
-            yield element.get("datetime", "")
+def _htmldate(tree: HtmlElement, url: str, limit: datetime) -> str | None:
+    """htmldate's guess at the original publication date (day precision), on a copy of the tree.
 
-
-def _htmldate(tree: HtmlElement, url: str) -> str | None:
-    """htmldate's guess at the original publication date (day precision), on a copy of the tree."""
+    Its fast mode: no search of the free text beyond dates in known patterns; the URL, which was
+    searched already, is not searched again.
+    """
     try:
-        found: str | None = find_date(tree, extensive_search=False, original_date=True, url=url)
+        found: str | None = find_date(
+            tree,
+            extensive_search=False,
+            original_date=True,
+            url="",
+            max_date=limit.date().isoformat(),
+        )
     except (ValueError, TypeError):
         return None
     return found

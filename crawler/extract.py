@@ -14,9 +14,10 @@ from pydantic import BaseModel, ConfigDict
 from crawler.authors import find_authors
 from crawler.body import extract_paragraphs
 from crawler.cleanup import clean_paragraphs
-from crawler.dates import find_dates
+from crawler.dates import ListedSource, find_dates
 from crawler.decode import decode_html
 from crawler.dom import drop_elements, element_text, parse_html
+from crawler.language import page_language
 from crawler.metadata import find_canonical, find_description, find_language, read_page
 from crawler.prune import prune_furniture
 from crawler.textnorm import normalize_space, repair_escapes
@@ -46,17 +47,21 @@ class ExtractedArticle(BaseModel):
     published_at: datetime | None = None
     """Publication time, timezone-aware UTC."""
     published_source: str | None = None
-    """Where ``published_at`` came from: ``json-ld``, ``meta``, ``time``, ``url``, ``htmldate``."""
+    """Where ``published_at`` came from: ``json-ld``, ``meta``, ``time``, ``url``, ``listing``,
+    ``feed``, ``sitemap`` (the date the source that listed the page gave) or ``htmldate``."""
     modified_at: datetime | None = None
-    """Last modification time, timezone-aware UTC."""
+    """Last modification time, timezone-aware UTC; never before ``published_at``."""
     language: str | None = None
-    """ISO 639-1 code from the page's declaration or detection."""
+    """ISO 639-1 code from the page's declaration, checked against the text, or detection."""
     tags: tuple[str, ...] = ()
     """Tag or section labels the page itself declares."""
     description: str | None = None
     """The page's summary (meta description), if any."""
     captions: tuple[str, ...] = ()
     """Image captions (``<figcaption>``) in page order, which trafilatura leaves out of ``text``."""
+    modified_source: str | None = None
+    """Where ``modified_at`` came from: ``json-ld``, ``meta``, ``time``, ``listing``, ``feed`` or
+    ``sitemap``."""
 
 
 def extract_article(
@@ -65,6 +70,9 @@ def extract_article(
     site: SiteConfig | None = None,
     *,
     headline: str | None = None,
+    listed_at: datetime | None = None,
+    listed_source: ListedSource | None = None,
+    fetched_at: datetime | None = None,
 ) -> ExtractedArticle:
     """Extract one article page.
 
@@ -73,6 +81,10 @@ def extract_article(
         url: the URL the page was fetched from.
         site: the site's config, whose cleanup rules are applied; ``None`` for the built-in rules only.
         headline: the headline a listing page gave for this article, used as evidence for the title.
+        listed_at: the date the listing page, feed or sitemap gave for this article, checked
+            against the page's own dates (see :func:`crawler.dates.reconcile`).
+        listed_source: what gave ``listed_at``: ``listing``, ``feed`` or ``sitemap``.
+        fetched_at: when the page was fetched; no date may lie (much) later. Defaults to now.
 
     Returns:
         The extracted record; ``text`` is empty when no main text was found.
@@ -87,21 +99,25 @@ def extract_article(
     # Everything but the body is read first: pruning and trafilatura change the tree.
     page = read_page(tree)
     title = find_title(tree, page, url, headline=headline, rules=rules)
-    dates = find_dates(tree, page, url)
-    authors = find_authors(tree, page)
+    dates = find_dates(
+        tree, page, url, now=fetched_at, listed_at=listed_at, listed_source=listed_source
+    )
+    authors = find_authors(tree, page, url)
     captions = _captions(tree)
     prune_furniture(tree)
     paragraphs = clean_paragraphs(extract_paragraphs(tree, url), rules, title_keys=title.seen)
+    text = "\n\n".join(paragraphs)
     return ExtractedArticle(
         url=url,
         canonical_url=find_canonical(page, url),
         title=title.title,
-        text="\n\n".join(paragraphs),
+        text=text,
         authors=authors,
         published_at=dates.published_at,
         published_source=dates.published_source,
         modified_at=dates.modified_at,
-        language=find_language(page),
+        modified_source=dates.modified_source,
+        language=page_language(find_language(page), text),
         tags=tuple(page.tags),
         description=find_description(page),
         captions=captions,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-
-from lxml import etree
 
 from crawler.textnorm import normalize_space, text_key
 
@@ -18,12 +17,8 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
-#: One XPath, so the page is walked once and nodes come back in document order.
-_PAGE_NODES = etree.XPath(
-    "//meta[@content] | //link[@href][@rel] | //title"
-    " | //script[contains(@type, 'ld+json')]"
-    " | //@rel[contains(concat(' ', normalize-space(.), ' '), ' tag ')]/parent::a"
-)
+#: The elements :func:`read_page` reads, found in one walk of the page, in document order.
+_PAGE_TAGS = ("meta", "link", "title", "script", "a", "h1", "time")
 
 #: JSON-LD types that describe the article itself.
 _ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|Posting|Report)$")
@@ -53,9 +48,14 @@ class PageMeta:
     canonical: str | None = None
     """The first ``<link rel=canonical>`` href, unresolved."""
     tags: list[str] = field(default_factory=list)
-    """Tag labels from ``article:tag`` meta, JSON-LD keywords and ``rel=tag`` links."""
+    """Tag and section labels from ``article:section`` and ``article:tag`` meta, the JSON-LD
+    article's ``articleSection`` and ``keywords`` and ``rel=tag`` links, cleaned, deduplicated."""
     html_lang: str | None = None
     """The ``lang`` of the ``<html>`` element."""
+    h1s: list[HtmlElement] = field(default_factory=list)
+    """The ``<h1>`` elements with text."""
+    times: list[HtmlElement] = field(default_factory=list)
+    """The ``<time>`` elements with a ``datetime``."""
 
     def meta(self, *keys: str) -> str | None:
         """The first non-empty meta content under any of ``keys`` (tried in order)."""
@@ -67,14 +67,25 @@ class PageMeta:
 
 
 def read_page(tree: HtmlElement) -> PageMeta:
-    """Collect meta tags, JSON-LD, title, canonical link and tags in one walk of the tree."""
+    """Collect meta tags, JSON-LD, title, canonical link, tags, headings and times in one walk of
+    the tree (an iteration by tag name, several times cheaper than an XPath per kind)."""
     page = PageMeta(
         html_lang=tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
     )
-    for node in _PAGE_NODES(tree):
+    for node in tree.iter(*_PAGE_TAGS):
         tag = node.tag
-        if tag == "meta":
-            _read_meta(page, node)
+        if tag == "a":
+            if "tag" in node.get("rel", "").split():
+                page.tags.append(normalize_space(node.text_content()))
+        elif tag == "meta":
+            if node.get("content") is not None:
+                _read_meta(page, node)
+        elif tag == "h1":
+            if node.text_content().strip():
+                page.h1s.append(node)
+        elif tag == "time":
+            if node.get("datetime"):
+                page.times.append(node)
         elif tag == "link":
             rels = node.get("rel", "").lower().split()
             if "canonical" in rels and page.canonical is None:
@@ -83,16 +94,15 @@ def read_page(tree: HtmlElement) -> PageMeta:
             parent = node.getparent()
             if page.title_tag is None and (parent is None or parent.tag != "svg"):
                 page.title_tag = normalize_space(node.text_content()) or None
-        elif tag == "script":
+        elif "ld+json" in node.get("type", ""):
             _read_jsonld(page, node.text or "")
-        else:
-            page.tags.append(normalize_space(node.text_content()))
-    page.tags = dedupe([t for t in page.tags if t])
+    page.tags = dedupe([label for t in page.tags if (label := clean_label(t))])
     return page
 
 
 def _read_meta(page: PageMeta, node: HtmlElement) -> None:
-    """File one ``<meta>`` under its key; ``article:tag`` also becomes a tag."""
+    """File one ``<meta>`` under its key; ``article:section`` and ``article:tag`` also become
+    tags."""
     key = node.get("property") or node.get("name") or node.get("itemprop") or node.get("http-equiv")
     if not key:
         return
@@ -101,6 +111,8 @@ def _read_meta(page: PageMeta, node: HtmlElement) -> None:
     page.metas.setdefault(key, []).append(value)
     if key == "article:tag":
         page.tags.extend(split_labels(value))
+    elif key == "article:section":
+        page.tags.append(value)
 
 
 def _read_jsonld(page: PageMeta, raw: str) -> None:
@@ -117,6 +129,7 @@ def _read_jsonld(page: PageMeta, raw: str) -> None:
         article = next((n for n in nodes if "headline" in n), None)
     if article is not None:
         page.article = article
+        page.tags.extend(jsonld_sections(article))
         page.tags.extend(jsonld_keywords(article))
 
 
@@ -185,6 +198,26 @@ def jsonld_keywords(node: dict[str, Any]) -> list[str]:
     return []
 
 
+def jsonld_sections(node: dict[str, Any]) -> list[str]:
+    """An article node's ``articleSection``: a string or a list of strings."""
+    sections = node.get("articleSection")
+    values = sections if isinstance(sections, list) else [sections]
+    return [v for v in values if isinstance(v, str)]
+
+
+#: The longest tag label kept (characters): longer ones are sentences or keyword stuffing.
+MAX_LABEL_CHARS = 60
+
+
+def clean_label(label: str) -> str | None:
+    """A tag or section label tidied (entities decoded, whitespace and a leading ``#`` dropped),
+    or ``None`` when it is no label: empty, a URL, without letters, or too long."""
+    text = normalize_space(html.unescape(label)).lstrip("#").strip()
+    if not text or len(text) > MAX_LABEL_CHARS or "://" in text:
+        return None
+    return text if any(ch.isalpha() for ch in text) else None
+
+
 def split_labels(value: str) -> list[str]:
     """Comma-separated labels, each whitespace-normalized, empty ones dropped."""
     return [label for part in value.split(",") if (label := normalize_space(part))]
@@ -237,9 +270,39 @@ def find_description(page: PageMeta) -> str | None:
     return found or jsonld_text(page.article.get("description"))
 
 
-def site_names(page: PageMeta) -> list[str]:
-    """Names the site gives itself: ``og:site_name``, ``application-name``, JSON-LD publisher."""
+def site_names(page: PageMeta, url: str | None = None) -> list[str]:
+    """Names the site gives itself: ``og:site_name``, ``application-name``, JSON-LD publisher, and
+    the name its host spells (``www.demo-daily.test`` → ``demo-daily``) when ``url`` is given."""
     names = [page.meta("og:site_name", "application-name", "apple-mobile-web-app-title")]
     names.append(jsonld_text(page.article.get("publisher")))
     names.extend(jsonld_text(n.get("name")) for n in page.nodes if "WebSite" in jsonld_types(n))
+    if url is not None:
+        names.extend(host_name(url))
     return dedupe([n for n in names if n])
+
+
+def host_name(url: str) -> list[str]:
+    """The site's name as its host spells it (``www.demo-daily.test`` → ``demo-daily``), if that
+    label has four characters or more."""
+    try:
+        labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    except ValueError:
+        return []
+    return [labels[-2]] if len(labels) >= 2 and len(labels[-2]) >= 4 else []
+
+
+def letters(text: str) -> str:
+    """Only the letters and digits of a text, casefolded (``The Demo-Daily`` → ``thedemodaily``)."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+#: Text decoded as cp1252 that was UTF-8 ("Investorâ€™s" for "Investor’s").
+_MOJIBAKE = re.compile(r"[âÃÂÅ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 that was read as cp1252 decoded again ("JaroÅ„" → "Jaroń"); other text as it is."""
+    if _MOJIBAKE.search(text):
+        with contextlib.suppress(UnicodeError):
+            return text.encode("cp1252").decode("utf-8")
+    return text

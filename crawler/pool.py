@@ -16,12 +16,19 @@ from typing import TYPE_CHECKING
 from crawler.extract import ExtractedArticle, extract_article
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from crawler.dates import ListedSource
     from crawler.sites import SiteConfig
 
 
 def _warm_up() -> None:
-    """Import the extractor's dependencies before the first page arrives."""
+    """Import the extractor's dependencies and load the language model before the first page."""
     import trafilatura  # noqa: F401
+
+    from crawler.language import warm_up
+
+    warm_up()
 
 
 def default_workers() -> int:
@@ -49,16 +56,35 @@ class ExtractionPool:
         )
 
     async def extract(
-        self, html: str, url: str, site: SiteConfig, headline: str | None = None
+        self,
+        html: str,
+        url: str,
+        site: SiteConfig,
+        headline: str | None = None,
+        *,
+        listed_at: datetime | None = None,
+        listed_source: ListedSource | None = None,
+        fetched_at: datetime | None = None,
     ) -> ExtractedArticle:
         """Extract one page in the pool and wait for the result without blocking the reactor.
+
+        The arguments are :func:`~crawler.extract.extract_article`'s.
 
         Raises:
             BrokenProcessPool: a worker died on this page; the pool is restarted for the next.
         """
         executor = self._executor
         try:
-            future = executor.submit(extract_article, html, url, site, headline=headline)
+            future = executor.submit(
+                extract_article,
+                html,
+                url,
+                site,
+                headline=headline,
+                listed_at=listed_at,
+                listed_source=listed_source,
+                fetched_at=fetched_at,
+            )
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
             if self._executor is executor:  # the first page to notice restarts the pool

@@ -21,6 +21,7 @@ from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 
 from crawler.archive import RawRecordError, RecordSpan, read_record
+from crawler.dates import ListedSource
 from crawler.items import ArticleItem, Reject, RejectReason
 from crawler.pool import ExtractionPool
 from crawler.raw import raw_dir
@@ -67,6 +68,10 @@ class Target:
     sha256: str | None = None
     headline: str | None = None
     """The headline a listing gave the page in the run that fetched it, as the crawl had it."""
+    listed_at: datetime | None = None
+    """The date that listing gave the page, if any."""
+    listed_source: ListedSource | None = None
+    """What kind of source that listing was: ``listing``, ``feed`` or ``sitemap``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +130,9 @@ def find_targets(db_path: str | os.PathLike[str], site: str) -> list[Target]:
             """
             SELECT r.url_key, r.url, r.fetched_at, r.http_status, r.warc_path, r.warc_offset,
                    r.warc_length, r.sha256,
-                   (SELECT arg_min(s.headline, s.seen_at) FROM sightings AS s
-                    WHERE s.run_id = r.run_id AND s.url_key = r.url_key) AS headline
+                   (SELECT arg_min((s.headline, s.listed_at, s.source), s.seen_at)
+                    FROM sightings AS s
+                    WHERE s.run_id = r.run_id AND s.url_key = r.url_key) AS listed
             FROM raw_pages AS r
             WHERE r.site = ? AND r.url_key IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY r.url_key ORDER BY r.fetched_at DESC) = 1
@@ -142,10 +148,21 @@ def find_targets(db_path: str | os.PathLike[str], site: str) -> list[Target]:
         if not found:
             targets.append(Target(url, None))
             continue
-        page_url, at, status, path, offset, length, sha256, headline = max(found, key=_at)
+        page_url, at, status, path, offset, length, sha256, listed = max(found, key=_at)
         span = RecordSpan(path, offset, length)
-        targets.append(Target(url, page_url, at, status, span, sha256, headline))
+        headline, listed_at, source = _listed(listed)
+        targets.append(Target(url, page_url, at, status, span, sha256, headline, listed_at, source))
     return sorted(targets, key=_file_order)
+
+
+def _listed(value: object) -> tuple[str | None, datetime | None, ListedSource | None]:
+    """The headline, date and source kind of the sighting that led to a page (all ``None``
+    when no listing showed it)."""
+    if not isinstance(value, tuple):
+        return None, None, None
+    headline, listed_at, source = value
+    kind: ListedSource | None = source if source in ("listing", "feed", "sitemap") else None
+    return headline, listed_at, kind
 
 
 def _file_order(target: Target) -> tuple[bool, str, int]:
@@ -293,7 +310,15 @@ async def _one(
         detail = f"Content-Type {ctype.decode('latin-1')}"
         return _reject(site, page.url, "not_html", detail, page.status, page.fetched_at)
     try:
-        extracted = await pool.extract(response.text, page.url, site, target.headline)
+        extracted = await pool.extract(
+            response.text,
+            page.url,
+            site,
+            target.headline,
+            listed_at=target.listed_at,
+            listed_source=target.listed_source,
+            fetched_at=page.fetched_at,
+        )
     except Exception as exc:  # a page must become a row, whatever the extractor does
         detail = f"{type(exc).__name__}: {exc}"
         return _reject(site, page.url, "extract_error", detail, page.status, page.fetched_at)

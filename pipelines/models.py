@@ -32,3 +32,6 @@ class Article(BaseModel):
     tags: tuple[NonEmpty, ...] = ()
     fetched_key: str | None = None
     """``url_key`` of ``fetched_url`` when ``url`` is another (the page's ``rel=canonical``)."""
+    modified_source: str | None = None
+    """Where ``modified_at`` came from: ``json-ld``, ``meta``, ``time``, ``listing``, ``feed`` or
+    ``sitemap``."""

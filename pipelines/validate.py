@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import ValidationError
 
+from crawler.dates import FUTURE_TOLERANCE
 from crawler.items import ArticleItem, RejectReason
 from crawler.urls import in_domains, url_key
 from pipelines.keys import content_key
@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
     from crawler.sites import SiteConfig
 
-#: How far past the fetch time a publication date may lie before it is ``bad_date``.
-FUTURE_SLACK = timedelta(days=1)
+#: How far past the fetch time a publication date may lie before it is ``bad_date``: extraction
+#: drops such dates already, with the same allowance.
+FUTURE_SLACK = FUTURE_TOLERANCE
 
 
 def article_url(item: ArticleItem, site: SiteConfig) -> str:
@@ -78,6 +79,7 @@ def validate(item: ArticleItem, site: SiteConfig) -> Article | Reject:
             published_at=found.published_at,
             published_source=found.published_source,
             modified_at=found.modified_at,
+            modified_source=found.modified_source,
             language=found.language,
             tags=found.tags,
         )

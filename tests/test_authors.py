@@ -9,10 +9,10 @@ from crawler.dom import parse_html
 from crawler.metadata import read_page
 
 
-def authors_of(head: str = "", body: str = "") -> tuple[str, ...]:
+def authors_of(head: str = "", body: str = "", url: str | None = None) -> tuple[str, ...]:
     tree = parse_html(f"<html><head><title>t</title>{head}</head><body>{body}</body></html>")
     assert tree is not None
-    return find_authors(tree, read_page(tree))
+    return find_authors(tree, read_page(tree), url)
 
 
 def jsonld_authors(*people: str, org: str | None = None) -> str:
@@ -120,14 +120,46 @@ def test_duplicates_are_dropped() -> None:
 
 
 def test_organization_only_when_no_person_is_named() -> None:
-    assert authors_of(jsonld_authors(org="The Demo Daily")) == ("The Demo Daily",)
-    head = jsonld_authors(org="The Demo Daily")
+    assert authors_of(jsonld_authors(org="Reuters")) == ("Reuters",)
+    head = jsonld_authors(org="Reuters")
     assert authors_of(head, '<a rel="author" href="/a/j">Jane Doe</a>') == ("Jane Doe",)
 
 
-def test_trafilatura_guess_is_the_fallback() -> None:
+def test_the_site_itself_is_never_an_author() -> None:
+    site = '<meta property="og:site_name" content="The Demo Daily">'
+    assert authors_of(site + jsonld_authors(org="The Demo Daily")) == ()
+    assert authors_of(site + '<meta name="author" content="The Demo Daily">') == ()
+    url = "https://www.supermove.example/blog/movers"
+    assert authors_of('<meta name="author" content="Supermove">', url=url) == ()
+    assert authors_of(site + jsonld_authors("Jane Doe", org="The Demo Daily")) == ("Jane Doe",)
+
+
+@pytest.mark.parametrize("role", ["Staff", "Staff Writer", "Editorial Team", "Admin", "Newsdesk"])
+def test_roles_are_not_people(role: str) -> None:
+    assert authors_of(f'<meta name="author" content="{role}">') == ()
+    assert authors_of(body=f'<p class="byline">By {role}</p>') == ()
+
+
+def test_an_author_element_is_the_fallback() -> None:
     body = '<div class="author-card"><span class="author-name">Jane Doe</span></div><p>Text.</p>'
     assert authors_of(body=body) == ("Jane Doe",)
+    dated = '<div class="post-author">Jane Doe<time datetime="2025-09-05">Sep 5</time></div>'
+    assert authors_of(body=dated) == ("Jane Doe",)
+
+
+def test_author_names_in_the_comments_are_not_the_authors() -> None:
+    body = (
+        '<section id="comments"><div class="comment-author">Karl Fleischmann says</div>'
+        '<div class="comment-author">John Roe</div></section>'
+    )
+    assert authors_of(body=body) == ()
+
+
+def test_profile_links_and_reviewers_are_not_authors() -> None:
+    assert authors_of(body='<div class="author-box">View all posts by Ray Ansari</div>') == (
+        "Ray Ansari",
+    )
+    assert authors_of(body='<div class="author">Reviewed by Justin Meserole</div>') == ()
 
 
 def test_no_author() -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler.dates import PageDates, date_from_url, find_dates, parse_datetime
+from crawler.dates import ListedSource, PageDates, date_from_url, find_dates, parse_datetime
 from crawler.dom import parse_html
 from crawler.metadata import read_page
 
@@ -61,6 +61,7 @@ def test_jsonld_wins_and_offsets_become_utc() -> None:
         datetime(2025, 9, 5, 9, 30, tzinfo=UTC),
         "json-ld",
         datetime(2025, 9, 6, 12, 15, 30, tzinfo=UTC),
+        "json-ld",
     )
 
 
@@ -151,3 +152,101 @@ def test_modified_from_meta() -> None:
         '<meta property="article:modified_time" content="2025-09-05T12:00:00+01:00">'
     )
     assert dates.modified_at == datetime(2025, 9, 5, 11, tzinfo=UTC)
+
+
+def listed_dates_of(
+    head: str = "",
+    url: str = PLAIN_URL,
+    *,
+    listed_at: datetime,
+    source: ListedSource = "listing",
+) -> PageDates:
+    tree = parse_html(f"<html><head>{head}</head><body><p>Some words.</p></body></html>")
+    assert tree is not None
+    page = read_page(tree)
+    return find_dates(tree, page, url, now=NOW, listed_at=listed_at, listed_source=source)
+
+
+LISTED = datetime(2025, 11, 10, 7, 45, tzinfo=UTC)
+
+
+def test_a_page_without_a_date_takes_the_listed_one_with_its_source() -> None:
+    for source in ("listing", "feed", "sitemap"):
+        dates = listed_dates_of(listed_at=LISTED, source=source)  # type: ignore[arg-type]
+        assert (dates.published_at, dates.published_source) == (LISTED, source)
+        assert dates.modified_at is None
+
+
+def test_the_listed_date_comes_before_htmldate() -> None:
+    tree = parse_html('<html><body><div class="post-date">September 5, 2025</div></body></html>')
+    assert tree is not None
+    dates = find_dates(
+        tree, read_page(tree), PLAIN_URL, now=NOW, listed_at=LISTED, listed_source="feed"
+    )
+    assert (dates.published_at, dates.published_source) == (LISTED, "feed")
+
+
+def test_the_page_date_stands_when_the_listing_agrees() -> None:
+    head = jsonld(datePublished="2025-11-10T09:45:00+02:00")
+    dates = listed_dates_of(head, listed_at=datetime(2025, 11, 10, tzinfo=UTC))
+    assert (dates.published_at, dates.published_source) == (LISTED, "json-ld")
+    assert dates.modified_at is None
+
+
+def test_the_listed_time_of_day_replaces_a_date_from_the_url() -> None:
+    dates = listed_dates_of(url="https://news.example.test/2025/11/10/story/", listed_at=LISTED)
+    assert (dates.published_at, dates.published_source) == (LISTED, "listing")
+
+
+def test_a_page_dated_after_its_listing_shows_a_republication() -> None:
+    head = jsonld(datePublished="2025-11-18T08:00:00Z")
+    dates = listed_dates_of(head, listed_at=LISTED, source="feed")
+    assert (dates.published_at, dates.published_source) == (LISTED, "feed")
+    assert (dates.modified_at, dates.modified_source) == (
+        datetime(2025, 11, 18, 8, tzinfo=UTC),
+        "json-ld",
+    )
+
+
+def test_a_listing_dated_after_the_page_is_an_update() -> None:
+    head = '<meta property="article:published_time" content="2025-11-01T08:00:00Z">'
+    dates = listed_dates_of(head, listed_at=LISTED, source="sitemap")
+    assert (dates.published_at, dates.published_source) == (
+        datetime(2025, 11, 1, 8, tzinfo=UTC),
+        "meta",
+    )
+    assert (dates.modified_at, dates.modified_source) == (LISTED, "sitemap")
+    declared = head + '<meta property="article:modified_time" content="2025-11-05T08:00:00Z">'
+    dates = listed_dates_of(declared, listed_at=LISTED, source="sitemap")
+    assert (dates.modified_at, dates.modified_source) == (
+        datetime(2025, 11, 5, 8, tzinfo=UTC),
+        "meta",
+    )
+
+
+def test_a_future_listed_date_is_ignored() -> None:
+    dates = listed_dates_of(listed_at=NOW + timedelta(days=3))
+    assert dates == PageDates()
+
+
+def test_future_page_dates_give_way_to_the_listed_date() -> None:
+    head = jsonld(datePublished="2025-12-24T00:00:00Z", dateModified="2025-12-25T00:00:00Z")
+    dates = listed_dates_of(head, listed_at=LISTED, source="feed")
+    assert dates == PageDates(LISTED, "feed")
+
+
+def test_modification_never_before_publication() -> None:
+    head = jsonld(datePublished="2025-11-10T07:45:00Z", dateModified="2025-11-01T00:00:00Z")
+    dates = listed_dates_of(head, listed_at=LISTED)
+    assert (dates.published_at, dates.modified_at, dates.modified_source) == (LISTED, None, None)
+
+
+def test_modified_source_is_recorded() -> None:
+    dates = dates_of(
+        '<meta property="article:published_time" content="2025-09-05T09:30:00Z">',
+        '<time itemprop="dateModified" datetime="2025-09-06T10:00:00Z">6 Sep</time>',
+    )
+    assert (dates.modified_at, dates.modified_source) == (
+        datetime(2025, 9, 6, 10, tzinfo=UTC),
+        "time",
+    )

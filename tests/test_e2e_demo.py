@@ -53,6 +53,20 @@ def test_titles_dates_and_authors_equal_the_truth(demo_run: DemoRun) -> None:
         assert published == datetime.fromisoformat(truth["published_at"])
 
 
+def test_every_date_has_its_source(demo_run: DemoRun) -> None:
+    rows = query(
+        demo_run.db,
+        "SELECT url, published_at, published_source, modified_at, modified_source FROM articles",
+    )
+    truth = {record["url"]: record for record in demo_run.truth}
+    for url, published, published_source, modified, modified_source in rows:
+        assert published == datetime.fromisoformat(truth[url]["published_at"]), url
+        assert published_source in ("json-ld", "meta", "time"), url  # every demo page is dated
+        expected = truth[url]["modified_at"]
+        assert modified == (datetime.fromisoformat(expected) if expected else None), url
+        assert (modified_source is None) == (modified is None), url
+
+
 def test_text_is_clean(demo_run: DemoRun) -> None:
     for url, article in stored(demo_run).items():
         text = str(article["text"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,13 @@ def test_a_day_later_only_new_and_edited_articles_are_fetched(
     [updated] = report["updated"]
     assert updated["version"] == 2
     assert 0 < updated["changed"] < 0.5, "the report says how much of the text changed"
+    [edited] = [record for record in records if record["change"] == "updated"]
+    stored = query(
+        db, "SELECT modified_at, modified_source FROM articles WHERE url = ?", edited["url"]
+    )
+    [(modified_at, modified_source)] = stored
+    assert modified_at == datetime.fromisoformat(edited["modified_at"])
+    assert modified_source in ("json-ld", "meta", "time")
 
 
 def test_recheck_after_asks_conditionally_and_a_304_is_unchanged(

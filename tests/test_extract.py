@@ -240,3 +240,34 @@ def test_site_title_patterns(seed_html: str) -> None:
         title_prefix_patterns=(r"At Beijing Parade,\s*",), title_suffix_patterns=(r";.*",)
     )
     assert extract_article(seed_html, URL, site).title == "Xi and Putin Elevate Kim"
+
+
+def test_a_future_page_date_gives_way_to_the_listed_date() -> None:
+    fetched = datetime(2025, 9, 6, 12, tzinfo=UTC)
+    listed = datetime(2025, 9, 5, 9, 30, tzinfo=UTC)
+    future = '<meta property="article:published_time" content="2025-09-20T09:30:00Z">'
+    record = extract_article(
+        small_page(future, "<h1>Headline</h1>"),
+        "https://x.test/a-b-c",
+        listed_at=listed,
+        listed_source="feed",
+        fetched_at=fetched,
+    )
+    assert (record.published_at, record.published_source) == (listed, "feed")
+    assert (record.modified_at, record.modified_source) == (None, None)
+
+
+GERMAN = (
+    "Der Stadtrat hat die neue Brücke am Dienstag nach einer Debatte genehmigt, die bis tief in "
+    "die Nacht dauerte, und Anwohner beider Ufer füllten die Zuschauertribüne, um sie zu hören."
+)
+
+
+def test_language_declared_detected_and_overruled() -> None:
+    url = "https://x.test/a-b-c"
+    assert extract_article(small_page(lang="fr"), url).language == "en"
+    assert extract_article(small_page(lang="en"), url).language == "en"
+    no_declaration = small_page().replace(' lang="en"', "")
+    assert extract_article(no_declaration, url).language == "en"
+    german = small_page(body="<h1>Die Brücke</h1>").replace(PROSE, GERMAN)
+    assert extract_article(german, url).language == "de"

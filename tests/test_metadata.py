@@ -7,6 +7,7 @@ import pytest
 from crawler.dom import parse_html
 from crawler.metadata import (
     PageMeta,
+    clean_label,
     find_canonical,
     find_description,
     find_language,
@@ -135,3 +136,28 @@ def test_malformed_canonical_is_skipped() -> None:
         '<meta property="og:url" content="https://news.example.test/og/">'
     )
     assert find_canonical(page, URL) == "https://news.example.test/og/"
+
+
+def test_sections_are_tags_too_in_page_order() -> None:
+    page = page_of(
+        '<meta property="article:section" content="World News">'
+        '<meta property="article:tag" content="Diplomacy">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H",'
+        ' "articleSection": ["world news", "Asia"], "keywords": "Diplomacy, Trade"}</script>'
+    )
+    assert page.tags == ["World News", "Diplomacy", "Asia", "Trade"]
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("  #Climate  ", "Climate"),
+        ("Arts &amp; Culture", "Arts & Culture"),
+        ("2025", None),
+        ("https://example.test/tag/x", None),
+        ("a keyword stuffed sentence that goes on and on well past any sane label", None),
+        ("", None),
+    ],
+)
+def test_labels_are_cleaned(label: str, expected: str | None) -> None:
+    assert clean_label(label) == expected

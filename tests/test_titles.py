@@ -134,3 +134,82 @@ def test_a_title_another_candidate_repeats_keeps_its_label_like_start() -> None:
 def test_a_lone_logo_h1_is_better_than_no_title() -> None:
     head = '<meta property="og:site_name" content="The Demo Daily">'
     assert title_of(head, '<h1 class="logo">The Demo Daily</h1>').title == "The Demo Daily"
+
+
+def test_h1_wins_over_a_different_seo_title_the_metadata_agrees_on() -> None:
+    head = (
+        '<meta property="og:title" content="Health And Nutrition Trends For 2026 - Tastewise">'
+        '<meta name="twitter:title" content="Health And Nutrition Trends For 2026 - Tastewise">'
+        "<title>Health And Nutrition Trends For 2026 - Tastewise</title>"
+    )
+    url = "https://tastewise.example/blog/trends"
+    tree = parse_html(
+        f"<html><head>{head}</head><body><h1>Top 10 Health and Nutrition Trends to Watch</h1>"
+        "</body></html>"
+    )
+    assert tree is not None
+    found = find_title(tree, read_page(tree), url).title
+    assert found == "Top 10 Health and Nutrition Trends to Watch"
+
+
+def test_an_h1_sharing_no_word_with_the_agreed_title_is_a_widget() -> None:
+    head = f'<meta property="og:title" content="{TITLE}"><title>{TITLE} · Paper</title>'
+    assert title_of(head, "<h1>Select an option</h1>").title == TITLE
+
+
+def test_an_h1_in_capitals_gives_way_to_the_declared_spelling() -> None:
+    head = '<meta property="og:title" content="Tips for Online Success">'
+    assert title_of(head, "<h1>TIPS FOR ONLINE SUCCESS</h1>").title == "Tips for Online Success"
+    assert title_of(body="<h1>TIPS FOR ONLINE SUCCESS</h1>").title == "TIPS FOR ONLINE SUCCESS"
+
+
+def test_an_h1_too_long_for_a_headline_is_a_standfirst() -> None:
+    standfirst = " ".join(["Learn which renovations pay back the most"] * 6)
+    head = f'<meta property="og:title" content="{TITLE}">'
+    assert title_of(head, f"<h1>{standfirst}</h1>").title == TITLE
+
+
+def test_every_segment_after_the_h1_is_stripped_from_the_declared_titles() -> None:
+    head = f'<meta property="og:title" content="{TITLE} | by Jane Doe | World | Paper LLC">'
+    result = title_of(head, f"<h1>{TITLE}</h1>")
+    assert result.title == TITLE
+    assert strip_site_name(f"{TITLE} – Artlyst - Artlyst", ["Artlyst"]) == TITLE
+
+
+def test_site_name_at_the_end_of_the_h1_is_stripped() -> None:
+    head = '<meta property="og:site_name" content="Artlyst">'
+    assert title_of(head, f"<h1>{TITLE} – Artlyst</h1>").title == TITLE
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        f"Dec 18 2025 {TITLE}",
+        f"{TITLE} Posted on July 1, 2024 by infuy",
+        f"{TITLE} (latimes.com) 87",
+    ],
+)
+def test_dates_and_counts_glued_to_the_h1_are_removed(h1: str) -> None:
+    head = f'<meta property="og:title" content="{TITLE}">'
+    assert title_of(head, f"<h1>{h1}</h1>").title == TITLE
+
+
+def test_a_year_in_the_h1_stays() -> None:
+    h1 = "2025 Software Price Guide & Hourly Rates"
+    head = '<meta property="og:title" content="Software Price Guide & Hourly Rates">'
+    assert title_of(head, f"<h1>{h1}</h1>").title == h1
+
+
+def test_the_spelling_most_sources_give_wins() -> None:
+    straight = "Why Hasn't Tutoring Been More Effective?"
+    head = f'<meta property="og:title" content="{straight}"><title>{straight}</title>'
+    assert title_of(head, "<h1>Why Hasn’t Tutoring Been More Effective?</h1>").title == straight
+    assert title_of(body="<h1>Why Hasn’t Tutoring Been More Effective?</h1>").title == (
+        "Why Hasn’t Tutoring Been More Effective?"
+    )
+
+
+def test_double_escaped_entities_and_mojibake_are_repaired() -> None:
+    head = '<meta property="og:title" content="Python, SQL &amp;#x26; AI">'
+    assert title_of(head).title == "Python, SQL & AI"
+    assert title_of("<title>A DIY Investorâ€™s Guide</title>").title == "A DIY Investor’s Guide"

@@ -29,12 +29,21 @@ def item(**found: object) -> ArticleItem:
 
 def test_a_good_page_is_an_article() -> None:
     published = datetime(2025, 11, 19, 8, 30, tzinfo=UTC)
-    result = validate(item(authors=("Jane Doe",), published_at=published), SITE)
+    modified = datetime(2025, 11, 20, 9, 0, tzinfo=UTC)
+    found = item(
+        authors=("Jane Doe",),
+        published_at=published,
+        published_source="feed",
+        modified_at=modified,
+        modified_source="meta",
+    )
+    result = validate(found, SITE)
     assert isinstance(result, Article)
     assert result.url == URL
     assert result.url_key == URL
     assert result.content_key == content_key(TEXT)
-    assert result.published_at == published
+    assert (result.published_at, result.published_source) == (published, "feed")
+    assert (result.modified_at, result.modified_source) == (modified, "meta")
     with pytest.raises(ValueError, match="frozen"):
         result.title = "changed"  # type: ignore[misc]
 

@@ -55,6 +55,8 @@ def test_new_article_writes_article_version_and_decision(db: Path) -> None:
         tags=("world",),
         language="en",
         published_source="json-ld",
+        modified_at=day(0),
+        modified_source="sitemap",
     )
     result = write_batch(db, Batch("r1", articles=[row]))
 
@@ -65,7 +67,8 @@ def test_new_article_writes_article_version_and_decision(db: Path) -> None:
         db,
         "SELECT article_id, site, url, url_key, title, text, authors, tags, language, "
         "published_at, published_source, content_key, first_seen_run, last_seen_run, "
-        "version_count, first_seen_at, last_seen_at, fingerprint FROM articles",
+        "version_count, first_seen_at, last_seen_at, fingerprint, modified_at, modified_source "
+        "FROM articles",
     )
     assert got == [
         (
@@ -87,6 +90,8 @@ def test_new_article_writes_article_version_and_decision(db: Path) -> None:
             T0,
             T0,
             None,
+            day(0),
+            "sitemap",
         )
     ]
     assert query(db, "SELECT article_id, version, run_id, text FROM article_versions") == [
@@ -112,15 +117,17 @@ def test_same_article_next_run_is_unchanged(db: Path) -> None:
 
 def test_changed_text_next_run_is_a_new_version(db: Path) -> None:
     write_batch(db, Batch("r1", articles=[article(A1, "Old text.", title="Old")]))
-    edited = article(A1, "New text.", title="New", tags=("politics",))
+    edited = article(
+        A1, "New text.", title="New", tags=("politics",), modified_at=T0, modified_source="meta"
+    )
     result = write_batch(db, Batch("r2", articles=[edited]))
 
     assert result.counts["updated"] == 1
     assert query(
         db,
-        "SELECT article_id, title, text, tags, content_key, version_count, last_seen_run "
-        "FROM articles",
-    ) == [(1, "New", "New text.", ["politics"], edited.content_key, 2, "r2")]
+        "SELECT article_id, title, text, tags, content_key, version_count, last_seen_run, "
+        "modified_at, modified_source FROM articles",
+    ) == [(1, "New", "New text.", ["politics"], edited.content_key, 2, "r2", T0, "meta")]
     assert query(db, "SELECT version, run_id, title, text FROM article_versions ORDER BY 1") == [
         (1, "r1", "Old", "Old text."),
         (2, "r2", "New", "New text."),

@@ -272,11 +272,15 @@ _SITE_BOILERPLATE = (
     "ALTER TABLE decisions ADD COLUMN boilerplate_removed INTEGER",
 )
 
+# Where each article's modification time came from, as ``published_source`` says for publication.
+_MODIFIED_SOURCE = ("ALTER TABLE articles ADD COLUMN modified_source VARCHAR",)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL_SCHEMA),
     Migration(2, "dedupe_and_incremental", _DEDUPE_AND_INCREMENTAL),
     Migration(3, "raw_pages", _RAW_PAGES),
     Migration(4, "site_boilerplate", _SITE_BOILERPLATE),
+    Migration(5, "modified_source", _MODIFIED_SOURCE),
 )
 """Every migration, in the order they apply."""
 

@@ -36,6 +36,8 @@ class ArticleRow:
     ``url`` came from the page's ``rel=canonical``, which dedupe may decline to trust."""
     boilerplate_removed: int = 0
     """Paragraphs removed from ``text`` as the site's boilerplate (learned, or a user's rule)."""
+    modified_source: str | None = None
+    """Where ``modified_at`` came from, as ``published_source`` says for ``published_at``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ NEW_ARTICLES = pa.schema(
         ("first_seen_at", _TS),
         ("last_seen_at", _TS),
         ("cluster_id", pa.int64()),
+        ("modified_source", _STR),
     ]
 )
 """Columns of a new ``articles`` row (``fingerprint`` stays NULL)."""
@@ -65,6 +66,7 @@ UPDATED_ARTICLES = pa.schema(
             "published_at",
             "published_source",
             "modified_at",
+            "modified_source",
             "language",
             "tags",
             "content_key",

@@ -247,7 +247,11 @@ class NewsSpider(scrapy.Spider):
                     callback=self.parse_article,
                     errback=self.failed,
                     headers=headers,
-                    cb_kwargs={"headline": item.headline},
+                    cb_kwargs={
+                        "headline": item.headline,
+                        "listed_at": item.listed_at,
+                        "listed_source": kind,
+                    },
                     meta={
                         "gleaner_role": "article",
                         "gleaner_key": item.url_key,
@@ -305,9 +309,14 @@ class NewsSpider(scrapy.Spider):
         )
 
     async def parse_article(
-        self, response: Response, headline: str | None = None
+        self,
+        response: Response,
+        headline: str | None = None,
+        listed_at: datetime | None = None,
+        listed_source: SourceKind | None = None,
     ) -> list[ArticleItem | Reject | SkippedRow | RawPageRow]:
-        """Keep the page raw, extract the article in the pool and pass it on for validation.
+        """Keep the page raw, extract the article in the pool and pass it on for validation, with the headline and
+        date the source that listed it gave.
 
         Results are returned in a list: Scrapy iterates a lone return value that is iterable, and
         a pydantic ``Reject`` is.
@@ -317,13 +326,26 @@ class NewsSpider(scrapy.Spider):
             if key in self.state.known:
                 return [self._skipped(response.url, key, "not_modified")]
             return []
-        kept = await self.raw.keep(response, _now()) if self.raw and response.status < 300 else None
+        fetched_at = _now()
+        kept = (
+            await self.raw.keep(response, fetched_at)
+            if self.raw and response.status < 300
+            else None
+        )
         raw = [kept] if kept else []
         bad = self._unusable(response, "article")
         if bad:
             return [*raw, bad]
         try:
-            extracted = await self.pool.extract(response.text, response.url, self.site, headline)
+            extracted = await self.pool.extract(
+                response.text,
+                response.url,
+                self.site,
+                headline,
+                listed_at=listed_at,
+                listed_source=listed_source,
+                fetched_at=fetched_at,
+            )
         except Exception as exc:  # a page must become a row, whatever the extractor does
             self.logger.warning("extraction failed on %s: %r", response.url, exc)
             detail = f"{type(exc).__name__}: {exc}"
@@ -331,7 +353,7 @@ class NewsSpider(scrapy.Spider):
         item = ArticleItem(
             site=self.site.name,
             fetched_url=response.url,
-            fetched_at=_now(),
+            fetched_at=fetched_at,
             extracted=extracted,
             http_status=response.status,
         )
