@@ -315,8 +315,8 @@ class NewsSpider(scrapy.Spider):
         listed_at: datetime | None = None,
         listed_source: SourceKind | None = None,
     ) -> list[ArticleItem | Reject | SkippedRow | RawPageRow]:
-        """Keep the page raw, extract the article in the pool and pass it on for validation, with the headline and
-        date the source that listed it gave.
+        """Keep the page raw, extract the article in the pool and pass it on for validation, with
+        the headline and date the source that listed it gave.
 
         Results are returned in a list: Scrapy iterates a lone return value that is iterable, and
         a pydantic ``Reject`` is.
