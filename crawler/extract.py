@@ -9,20 +9,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from crawler.authors import find_authors
 from crawler.body import extract_paragraphs
 from crawler.cleanup import clean_paragraphs
 from crawler.dates import find_dates
 from crawler.decode import decode_html
-from crawler.dom import drop_elements, element_text, parse_html
+from crawler.dom import compile_selector, drop_elements, element_text, parse_html
+from crawler.explain import Explanation, Removal
 from crawler.metadata import find_canonical, find_description, find_language, read_page
 from crawler.prune import prune_furniture
 from crawler.textnorm import normalize_space, repair_escapes
 from crawler.titles import find_title
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from lxml.html import HtmlElement
 
     from crawler.sites import SiteConfig
@@ -57,6 +60,10 @@ class ExtractedArticle(BaseModel):
     """The page's summary (meta description), if any."""
     captions: tuple[str, ...] = ()
     """Image captions (``<figcaption>``) in page order, which trafilatura leaves out of ``text``."""
+    removed: tuple[Removal, ...] = Field(default=(), exclude=True)
+    """With ``explain=True``, every piece extraction removed and the rule that removed it, in
+    order (see :mod:`crawler.explain`); otherwise empty. Never stored, and left out of
+    ``model_dump()`` unless asked for by name."""
 
 
 def extract_article(
@@ -65,6 +72,7 @@ def extract_article(
     site: SiteConfig | None = None,
     *,
     headline: str | None = None,
+    explain: bool = False,
 ) -> ExtractedArticle:
     """Extract one article page.
 
@@ -73,6 +81,7 @@ def extract_article(
         url: the URL the page was fetched from.
         site: the site's config, whose cleanup rules are applied; ``None`` for the built-in rules only.
         headline: the headline a listing page gave for this article, used as evidence for the title.
+        explain: record every removal in ``removed``.
 
     Returns:
         The extracted record; ``text`` is empty when no main text was found.
@@ -81,8 +90,11 @@ def extract_article(
     if tree is None:
         fallback = repair_escapes(normalize_space(headline)) if headline else None
         return ExtractedArticle(url=url, title=fallback or None)
+    explanation = Explanation(enabled=explain)
     rules = site.cleanup if site is not None else None
     if rules is not None:
+        if explain:
+            _explain_selectors(tree, rules.drop_selectors, explanation)
         drop_elements(tree, rules.drop_selectors)
     # Everything but the body is read first: pruning and trafilatura change the tree.
     page = read_page(tree)
@@ -90,8 +102,10 @@ def extract_article(
     dates = find_dates(tree, page, url)
     authors = find_authors(tree, page)
     captions = _captions(tree)
-    prune_furniture(tree)
-    paragraphs = clean_paragraphs(extract_paragraphs(tree, url), rules, title_keys=title.seen)
+    prune_furniture(tree, explanation)
+    paragraphs = clean_paragraphs(
+        extract_paragraphs(tree, url), rules, title_keys=title.seen, explanation=explanation
+    )
     return ExtractedArticle(
         url=url,
         canonical_url=find_canonical(page, url),
@@ -105,7 +119,19 @@ def extract_article(
         tags=tuple(page.tags),
         description=find_description(page),
         captions=captions,
+        removed=tuple(explanation.removals),
     )
+
+
+def _explain_selectors(
+    tree: HtmlElement, selectors: Iterable[str], explanation: Explanation
+) -> None:
+    """Record the text of every element the site's ``drop_selectors`` match (rule
+    ``site_selector``), as :func:`~crawler.dom.drop_elements` is about to remove them."""
+    for selector in selectors:
+        for element in compile_selector(selector)(tree):
+            if hasattr(element, "text_content"):
+                explanation.removed("site_selector", element_text(element))
 
 
 def _captions(tree: HtmlElement) -> tuple[str, ...]:

@@ -18,6 +18,8 @@ from crawler.textnorm import normalize_space
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+    from crawler.explain import Explanation
+
 #: Elements that may carry a trailing-block heading.
 _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span")
 
@@ -40,17 +42,23 @@ _CONTAINER_TAGS = frozenset(("div", "section", "aside", "nav", "footer"))
 _KEEP_TAGS = frozenset(("html", "body", "main", "article"))
 
 
-def prune_furniture(tree: HtmlElement) -> int:
+def prune_furniture(tree: HtmlElement, explanation: Explanation | None = None) -> int:
     """Remove share widgets and trailing link blocks; return how many elements went.
 
     A share widget is a block whose whole text is share labels ("Share on X Copy link"). A
     trailing link block is a container that opens with a trailing-block heading ("Related
-    Stories", "Most Popular Articles", ...) and holds no prose paragraph.
+    Stories", "Most Popular Articles", ...) and holds no prose paragraph. Each removal is
+    recorded in ``explanation`` (rules ``share_widget`` and ``trailing_block``), if given.
     """
-    doomed = [*_share_widgets(tree), *_trailing_blocks(tree)]
+    doomed = [
+        *(("share_widget", e) for e in _share_widgets(tree)),
+        *(("trailing_block", e) for e in _trailing_blocks(tree)),
+    ]
     removed = 0
-    for element in doomed:
+    for rule, element in doomed:
         if element.getparent() is not None:
+            if explanation is not None and explanation.enabled:
+                explanation.removed(rule, " ".join(element.itertext()))
             element.drop_tree()
             removed += 1
     return removed
