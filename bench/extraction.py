@@ -3,8 +3,9 @@
 Scores each extractor's text against ground truth with the shingle metric of the Zyte article
 extraction benchmark (see the development corpus README): 4-token shingles counted with repeats,
 precision and recall averaged over pages, F1 their harmonic mean. Also prints the share of the
-truth's ``with`` snippets found, of its ``without`` snippets leaked, pages/s, and gleaner's pages/s
-as a ratio of trafilatura's measured in the same run.
+truth's ``with`` snippets found, of its ``without`` snippets leaked, pages/s, gleaner's pages/s
+as a ratio of trafilatura's measured in the same run, and for gleaner and trafilatura's precision
+mode the share of pages whose F1 is at least 0.1 below trafilatura's (default) on the same page.
 
     python -m bench.extraction [--corpus DIR] [--limit N]
 """
@@ -29,6 +30,12 @@ from crawler.extract import extract_article
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb-dev-articles"
 _TOKEN = re.compile(r"\w+")
 
+#: A page counts as worse than trafilatura's when its F1 is this much lower.
+WORSE_MARGIN = 0.1
+
+#: Extractors whose per-page F1 is compared with trafilatura's (default).
+COMPARED = ("gleaner", "trafilatura precision")
+
 
 @dataclass
 class Page:
@@ -47,6 +54,22 @@ def shingles(text: str) -> Counter[tuple[str, ...]]:
     if len(tokens) < 4:
         return Counter([tuple(tokens)]) if tokens else Counter()
     return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
+
+
+def page_f1(page: Page, text: str) -> float:
+    """One page's shingle F1 (0 when either text has no shingles in common with the other)."""
+    got, truth = shingles(text), shingles(page.body)
+    tp = sum((got & truth).values())
+    if not tp:
+        return 0.0
+    precision, recall = tp / sum(got.values()), tp / sum(truth.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def worse_share(f1s: list[float], reference: list[float], margin: float = WORSE_MARGIN) -> float:
+    """The share of pages whose F1 is at least ``margin`` below the reference's on that page."""
+    worse = sum(f1 <= ref - margin for f1, ref in zip(f1s, reference, strict=True))
+    return worse / max(len(f1s), 1)
 
 
 def score(pages: list[Page], texts: list[str]) -> dict[str, float]:
@@ -115,17 +138,21 @@ def run(name: str, pages: list[Page]) -> None:
     print(
         f"{'extractor':<22} {'F1':>6} {'prec':>6} {'recall':>6} {'with':>6} {'leaked':>6} {'pages/s':>8}"
     )
-    rates = {}
+    rates, f1s = {}, {}
     for label, extractor in EXTRACTORS.items():
         started = time.perf_counter()
         texts = [extractor(page) for page in pages]
         rates[label] = len(pages) / (time.perf_counter() - started)
+        f1s[label] = [page_f1(page, text) for page, text in zip(pages, texts, strict=True)]
         s = score(pages, texts)
         print(
             f"{label:<22} {s['f1']:6.4f} {s['precision']:6.4f} {s['recall']:6.4f} "
             f"{s['with_found']:6.3f} {s['without_leaked']:6.3f} {rates[label]:8.1f}"
         )
     print(f"gleaner pages/s over trafilatura's: {rates['gleaner'] / rates['trafilatura']:.2f}")
+    for label in COMPARED:
+        share = worse_share(f1s[label], f1s["trafilatura"])
+        print(f"{label}: pages {WORSE_MARGIN} or more below trafilatura's F1: {share:.1%}")
 
 
 def main() -> None:
