@@ -1,23 +1,289 @@
-"""The main text as trafilatura finds it, one string per paragraph."""
+"""The article's main text: trafilatura's paragraphs, checked against the page's text blocks.
+
+trafilatura chooses the text. Its paragraphs are then matched to the page's text blocks
+(:mod:`crawler.blocks`), which tells where on the page the article is: the element holding
+most of the text (the article element). From there:
+
+- list items and headings inside the article element, between its first and last chosen
+  paragraphs, that trafilatura left out are put back;
+- paragraphs after the article that lie outside the article element are removed;
+- when the text is still short next to the page's own text, trafilatura is asked again in
+  recall mode, and that text is taken when it is clearly longer and holds this one.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from trafilatura import bare_extraction
 
+from crawler.blocks import WORD, text_blocks
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
+    from crawler.blocks import Block
+    from crawler.explain import Explanation
 
-def extract_paragraphs(tree: HtmlElement, url: str) -> list[str]:
+#: Share of the chosen words the article element must hold.
+ARTICLE_SHARE = 0.8
+
+#: Tags of blocks put back inside the article element.
+RESTORED_TAGS = frozenset(("li", "h2", "h3", "h4", "h5", "h6"))
+
+#: A block with more of its text in links is navigation, never put back.
+MAX_LINK_DENSITY = 0.5
+
+#: Paragraphs after the article, outside its element, are removed only when the element
+#: holds at least this share of the text.
+TAIL_ARTICLE_SHARE = 0.5
+
+#: Recall mode is tried when the text is at most this share of the page's non-link text...
+RECALL_PAGE_SHARE = 0.5
+#: ...and its text is taken when it has this many times the word sequences...
+RECALL_GAIN = 1.5
+#: ...and holds at least this share of the first text's word sequences.
+RECALL_OVERLAP = 0.8
+
+#: Where the text came from (``ExtractedArticle.body_source``).
+SOURCE_TRAFILATURA = "trafilatura"
+SOURCE_RESTORED = "trafilatura+blocks"
+SOURCE_RECALL = "trafilatura-recall"
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """The main text as paragraphs, and where it came from."""
+
+    paragraphs: list[str]
+    source: str | None
+    """:data:`SOURCE_TRAFILATURA`, :data:`SOURCE_RESTORED` (blocks put back) or
+    :data:`SOURCE_RECALL`; ``None`` when there is no text."""
+
+
+def extract_body(tree: HtmlElement, url: str, explanation: Explanation | None = None) -> Body:
+    """The page's main text, one string per paragraph (not yet cleaned up).
+
+    Args:
+        tree: the page, furniture already pruned; left unchanged.
+        url: the page's URL.
+        explanation: collects removed paragraphs, if given.
+
+    Returns:
+        The paragraphs and their source.
+    """
+    blocks = text_blocks(tree)
+    lines = trafilatura_lines(tree, url)
+    if not blocks:
+        return Body(lines, SOURCE_TRAFILATURA if lines else None)
+    placed = _place(lines, blocks)
+    paragraphs, restored = _check_against_page(placed, blocks, explanation)
+    source = SOURCE_RESTORED if restored else SOURCE_TRAFILATURA
+    page_chars = sum(len(b.text) for b in blocks if b.link_density < MAX_LINK_DENSITY)
+    if sum(map(len, paragraphs)) <= RECALL_PAGE_SHARE * page_chars:
+        recall = trafilatura_lines(tree, url, recall=True)
+        if _holds_more(recall, paragraphs):
+            return Body(recall, SOURCE_RECALL)
+    return Body(paragraphs, source if paragraphs else None)
+
+
+def trafilatura_lines(tree: HtmlElement, url: str, *, recall: bool = False) -> list[str]:
     """trafilatura's main text of the page, one string per non-blank line.
 
-    Comments are left out and no metadata is extracted (gleaner reads its own). trafilatura may
-    change the tree, so read everything else from it first.
+    Comments are left out and no metadata is extracted (gleaner reads its own). The tree is
+    not changed (trafilatura works on a copy).
     """
-    document = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
+    document = bare_extraction(
+        tree, url=url, include_comments=False, with_metadata=False, favor_recall=recall
+    )
     text = getattr(document, "text", None) if document is not None else None
     if not text:
         return []
     return [line for line in text.split("\n") if line and not line.isspace()]
+
+
+@dataclass(slots=True)
+class _Placed:
+    """trafilatura's lines matched to the page's blocks."""
+
+    lines: list[str]
+    line_blocks: list[list[int]]
+    """For each line, the blocks its words were found in."""
+    chosen: list[int]
+    """Blocks at least half of whose words are in the lines, in page order."""
+
+
+def _place(lines: list[str], blocks: list[Block]) -> _Placed:
+    """Match the lines' words to the blocks', in page order (see :func:`align`)."""
+    line_blocks, consumed = align([WORD.findall(line) for line in lines], blocks)
+    chosen = [
+        i for i, block in enumerate(blocks) if block.words and 2 * consumed[i] >= len(block.words)
+    ]
+    return _Placed(lines, line_blocks, chosen)
+
+
+def align(lines: list[list[str]], blocks: list[Block]) -> tuple[list[list[int]], list[int]]:
+    """Match each line's words to the blocks they came from, moving forward through the page.
+
+    A line may span several blocks and a block several lines. A match starts where a block's
+    first three words begin the rest of a line (the nearest such block after the last one
+    matched, so a copy of a paragraph earlier on the page is not taken for it) and runs while
+    the words agree; words matched nowhere are skipped.
+
+    Returns:
+        For each line, the indexes of the blocks its words matched; for each block, how many
+        of its words were matched.
+    """
+    starts: dict[tuple[str, ...], list[int]] = {}
+    for index, block in enumerate(blocks):
+        if block.words:
+            starts.setdefault(tuple(block.words[:3]), []).append(index)
+    consumed = [0] * len(blocks)
+    line_blocks: list[list[int]] = [[] for _ in lines]
+    current, offset, cursor = -1, 0, 0
+    for number, words in enumerate(lines):
+        found = line_blocks[number]
+        i = 0
+        while i < len(words):
+            if current >= 0 and offset < len(blocks[current].words):
+                block_words = blocks[current].words
+                start = i
+                while (
+                    i < len(words) and offset < len(block_words) and block_words[offset] == words[i]
+                ):
+                    i += 1
+                    offset += 1
+                if i > start:
+                    consumed[current] += i - start
+                    if not found or found[-1] != current:
+                        found.append(current)
+                    continue
+            target = _next_block(words, i, blocks, starts, cursor)
+            if target is None:
+                i += 1
+                continue
+            current, offset = target, 0
+            cursor = max(cursor, target)
+    return line_blocks, consumed
+
+
+def _next_block(
+    words: list[str],
+    i: int,
+    blocks: list[Block],
+    starts: dict[tuple[str, ...], list[int]],
+    cursor: int,
+) -> int | None:
+    """The block that the line's words from ``i`` on begin, nearest at or after ``cursor``."""
+    rest = words[i:]
+    candidates = starts.get(tuple(rest[:3]))
+    if candidates:
+        after = bisect_left(candidates, cursor)
+        for index in [*candidates[after : after + 4], *candidates[: min(after, 2)]]:
+            block_words = blocks[index].words
+            size = min(len(block_words), len(rest))
+            if block_words[:size] == rest[:size]:
+                return index
+    if len(rest) < 3:
+        for index in range(cursor, min(cursor + 40, len(blocks))):
+            if blocks[index].words[: len(rest)] == rest:
+                return index
+    return None
+
+
+def article_element(blocks: list[Block], chosen: list[int]) -> HtmlElement | None:
+    """The deepest element holding :data:`ARTICLE_SHARE` of the chosen blocks' words."""
+    total = sum(len(blocks[i].words) for i in chosen)
+    if not total:
+        return None
+    held: Counter[HtmlElement] = Counter()
+    for i in chosen:
+        size = len(blocks[i].words)
+        held[blocks[i].element] += size
+        for ancestor in blocks[i].element.iterancestors():
+            held[ancestor] += size
+    candidates = [element for element, words in held.items() if words >= ARTICLE_SHARE * total]
+    # They all hold most of the words, so they nest: the deepest has the most ancestors.
+    return max(candidates, key=_depth, default=None)
+
+
+def _depth(element: HtmlElement) -> int:
+    return sum(1 for _ in element.iterancestors())
+
+
+def _inside(element: HtmlElement, container: HtmlElement) -> bool:
+    """Whether ``element`` is ``container`` or inside it."""
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def _check_against_page(
+    placed: _Placed, blocks: list[Block], explanation: Explanation | None
+) -> tuple[list[str], bool]:
+    """The lines with left-out list items and headings put back and the tail outside the
+    article removed; and whether anything was put back."""
+    lines, line_blocks = placed.lines, placed.line_blocks
+    article = article_element(blocks, placed.chosen) if placed.chosen else None
+    if article is None:
+        return list(lines), False
+    inside = [
+        any(_inside(blocks[b].element, article) for b in found) if found else None
+        for found in line_blocks
+    ]
+    dropped = _tail_outside(lines, inside)
+    # Each line sits at its first block; an unmatched line right after the line before it.
+    items: list[tuple[int, int, int, str]] = []
+    position = -1
+    for number, line in enumerate(lines):
+        found = line_blocks[number]
+        position = max(position, found[0]) if found else position
+        if number in dropped:
+            if explanation is not None:
+                explanation.removed("outside_article", line)
+            continue
+        items.append((found[0] if found else position, 0, number, line))
+    chosen = set(placed.chosen)
+    first, last = placed.chosen[0], placed.chosen[-1]
+    restored = 0
+    for index in range(first + 1, last):
+        block = blocks[index]
+        if (
+            index not in chosen
+            and block.words
+            and block.tag in RESTORED_TAGS
+            and block.link_density < MAX_LINK_DENSITY
+            and _inside(block.element, article)
+        ):
+            items.append((index, 1, index, block.text))
+            restored += 1
+    items.sort()
+    return [item[3] for item in items], restored > 0
+
+
+def _tail_outside(lines: list[str], inside: list[bool | None]) -> set[int]:
+    """Lines after the last one inside the article element that are outside it, when the
+    element holds :data:`TAIL_ARTICLE_SHARE` of the text."""
+    numbers = [n for n, flag in enumerate(inside) if flag]
+    if not numbers:
+        return set()
+    total = sum(map(len, lines))
+    if sum(len(lines[n]) for n in numbers) < TAIL_ARTICLE_SHARE * total:
+        return set()
+    return {n for n in range(numbers[-1] + 1, len(lines)) if inside[n] is False}
+
+
+def _shingles(paragraphs: list[str]) -> set[tuple[str, ...]]:
+    """The text's sequences of four words."""
+    words = WORD.findall(" ".join(paragraphs))
+    return set(zip(words, words[1:], words[2:], words[3:], strict=False))
+
+
+def _holds_more(candidate: list[str], current: list[str]) -> bool:
+    """Whether ``candidate`` has :data:`RECALL_GAIN` times the word sequences of ``current``
+    and holds :data:`RECALL_OVERLAP` of them."""
+    theirs, ours = _shingles(candidate), _shingles(current)
+    if len(theirs) <= RECALL_GAIN * max(len(ours), 1):
+        return False
+    return not ours or len(ours & theirs) >= RECALL_OVERLAP * len(ours)

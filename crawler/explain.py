@@ -6,6 +6,7 @@ is recorded. Rule codes are short and stable:
 - ``share_widget``: share buttons ("Share on X · Copy link"), as page elements or paragraphs.
 - ``trailing_block``: a "Related Stories" / "Most Popular" block after the article, and
   everything after its heading.
+- ``outside_article``: text after the article that lies outside the page element holding it.
 - ``title_line``: a paragraph repeating the title.
 - ``site_drop_phrase`` / ``site_stop_phrase``: the site's ``drop_phrases``, and what follows one
   of its ``stop_phrases``.

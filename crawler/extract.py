@@ -1,7 +1,8 @@
 """Article extraction: HTML in, a clean :class:`ExtractedArticle` out.
 
-trafilatura does the main work; gleaner's cleanup (site rules, collapsed duplicate paragraphs,
-repaired escapes, titles freed of glued tag labels) runs on top. Pure: no Scrapy, no network.
+trafilatura chooses the main text and :mod:`crawler.body` checks it against the page; gleaner's
+cleanup (site rules, collapsed duplicate paragraphs, repaired escapes, titles freed of glued tag
+labels) runs on top. Pure: no Scrapy, no network.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from crawler.authors import find_authors
-from crawler.body import extract_paragraphs
+from crawler.body import extract_body
 from crawler.cleanup import clean_paragraphs
 from crawler.dates import find_dates
 from crawler.decode import decode_html
@@ -60,6 +61,10 @@ class ExtractedArticle(BaseModel):
     """The page's summary (meta description), if any."""
     captions: tuple[str, ...] = ()
     """Image captions (``<figcaption>``) in page order, which trafilatura leaves out of ``text``."""
+    body_source: str | None = None
+    """Where ``text`` came from: ``trafilatura`` (its text as is), ``trafilatura+blocks`` (with
+    list items and headings it left out put back) or ``trafilatura-recall`` (its recall mode,
+    when the first text was short); ``None`` when there is no text."""
     removed: tuple[Removal, ...] = Field(default=(), exclude=True)
     """With ``explain=True``, every piece extraction removed and the rule that removed it, in
     order (see :mod:`crawler.explain`); otherwise empty. Never stored, and left out of
@@ -103,8 +108,9 @@ def extract_article(
     authors = find_authors(tree, page)
     captions = _captions(tree)
     prune_furniture(tree, explanation)
+    body = extract_body(tree, url, explanation)
     paragraphs = clean_paragraphs(
-        extract_paragraphs(tree, url), rules, title_keys=title.seen, explanation=explanation
+        body.paragraphs, rules, title_keys=title.seen, explanation=explanation
     )
     return ExtractedArticle(
         url=url,
@@ -119,6 +125,7 @@ def extract_article(
         tags=tuple(page.tags),
         description=find_description(page),
         captions=captions,
+        body_source=body.source if paragraphs else None,
         removed=tuple(explanation.removals),
     )
 
