@@ -1,9 +1,12 @@
-"""Page furniture removed from the tree before extraction: share widgets and trailing link blocks."""
+"""Page furniture removed from the tree before extraction: share widgets, trailing link blocks,
+and boxes whose class names them a disclaimer, a pop-up or a carousel."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+
+from lxml import etree
 
 from crawler.cleanup import (
     MAX_HEADING_CHARS,
@@ -41,18 +44,39 @@ _CONTAINER_TAGS = frozenset(("div", "section", "aside", "nav", "footer"))
 #: Never removed whole: they hold the article itself.
 _KEEP_TAGS = frozenset(("html", "body", "main", "article"))
 
+#: Words in a class or id that name a box, and the rule code it is removed under: affiliate and
+#: legal disclaimers, pop-ups and modal dialogs (newsletter offers, consent), and carousels.
+BOX_WORDS = {
+    "disclaimer": ("disclaim", "disclosure"),
+    "popup": ("popup", "modal"),
+    "carousel": ("carousel",),
+}
+
+#: A box holding more than this share of the page's text is never removed: it is the article.
+MAX_BOX_SHARE = 0.3
+
+_BOX_RULES = {word: rule for rule, words in BOX_WORDS.items() for word in words}
+_BOX_WORD = re.compile("|".join(_BOX_RULES), re.IGNORECASE)
+_BOXES = etree.XPath(
+    "//*[re:test(@class, $words, 'i') or re:test(@id, $words, 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+
 
 def prune_furniture(tree: HtmlElement, explanation: Explanation | None = None) -> int:
     """Remove share widgets and trailing link blocks; return how many elements went.
 
     A share widget is a block whose whole text is share labels ("Share on X Copy link"). A
     trailing link block is a container that opens with a trailing-block heading ("Related
-    Stories", "Most Popular Articles", ...) and holds no prose paragraph. Each removal is
-    recorded in ``explanation`` (rules ``share_widget`` and ``trailing_block``), if given.
+    Stories", "Most Popular Articles", ...) and holds no prose paragraph. A box is an element
+    whose class or id has one of :data:`BOX_WORDS` and that holds at most
+    :data:`MAX_BOX_SHARE` of the page's text. Each removal is recorded in ``explanation``
+    (rules ``share_widget``, ``trailing_block`` and those of :data:`BOX_WORDS`), if given.
     """
     doomed = [
         *(("share_widget", e) for e in _share_widgets(tree)),
         *(("trailing_block", e) for e in _trailing_blocks(tree)),
+        *_boxes(tree),
     ]
     removed = 0
     for rule, element in doomed:
@@ -87,6 +111,26 @@ def _share_widgets(tree: HtmlElement) -> list[HtmlElement]:
             found.append(top)
             seen.update(top.iter(*_LABEL_TAGS))
     return found
+
+
+def _boxes(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
+    """The outermost disclaimer, pop-up and carousel boxes, with their rule codes."""
+    found = [e for e in _BOXES(tree, words=_BOX_WORD.pattern) if e.tag not in _KEEP_TAGS]
+    if not found:
+        return []
+    limit = MAX_BOX_SHARE * len(tree.text_content())
+    boxes: list[tuple[str, HtmlElement]] = []
+    inside: set[HtmlElement] = set()
+    for element in found:  # document order: an outer box comes before the boxes inside it
+        if element in inside or any(a in inside for a in element.iterancestors()):
+            continue
+        if len(element.text_content()) > limit:
+            continue
+        match = _BOX_WORD.search(f"{element.get('class', '')} {element.get('id', '')}")
+        if match is not None:
+            boxes.append((_BOX_RULES[match.group().lower()], element))
+            inside.add(element)
+    return boxes
 
 
 def own_text(element: HtmlElement) -> str:
