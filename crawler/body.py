@@ -1,6 +1,8 @@
 """The article's main text: trafilatura's paragraphs, checked against the page's text blocks.
 
-trafilatura chooses the text. Its paragraphs are then matched to the page's text blocks
+trafilatura chooses the text: first its fast extractor alone, and its whole cascade (with its
+readability and jusText fallbacks) only when that text is a small part of the page's own text,
+where the fallbacks make the difference. Its paragraphs are then matched to the page's text blocks
 (:mod:`crawler.blocks`), which tells where on the page the article is: the element holding
 most of the text (the article element). From there:
 
@@ -41,6 +43,10 @@ MAX_LINK_DENSITY = 0.5
 #: holds at least this share of the text.
 TAIL_ARTICLE_SHARE = 0.5
 
+#: trafilatura's whole cascade runs when its fast extractor's text is at most this share of the
+#: page's non-link text.
+CASCADE_PAGE_SHARE = 0.3
+
 #: Recall mode is tried when the text is at most this share of the page's non-link text...
 RECALL_PAGE_SHARE = 0.5
 #: ...and its text is taken when it has this many times the word sequences...
@@ -76,13 +82,15 @@ def extract_body(tree: HtmlElement, url: str, explanation: Explanation | None = 
         The paragraphs and their source.
     """
     blocks = text_blocks(tree)
-    lines = trafilatura_lines(tree, url)
+    page_chars = sum(len(b.text) for b in blocks if b.link_density < MAX_LINK_DENSITY)
+    lines = trafilatura_lines(tree, url, fast=True)
+    if sum(map(len, lines)) <= CASCADE_PAGE_SHARE * page_chars:
+        lines = trafilatura_lines(tree, url)
     if not blocks:
         return Body(lines, SOURCE_TRAFILATURA if lines else None)
     placed = _place(lines, blocks)
     paragraphs, restored = _check_against_page(placed, blocks, explanation)
     source = SOURCE_RESTORED if restored else SOURCE_TRAFILATURA
-    page_chars = sum(len(b.text) for b in blocks if b.link_density < MAX_LINK_DENSITY)
     if sum(map(len, paragraphs)) <= RECALL_PAGE_SHARE * page_chars:
         recall = trafilatura_lines(tree, url, recall=True)
         if _holds_more(recall, paragraphs):
@@ -90,14 +98,22 @@ def extract_body(tree: HtmlElement, url: str, explanation: Explanation | None = 
     return Body(paragraphs, source if paragraphs else None)
 
 
-def trafilatura_lines(tree: HtmlElement, url: str, *, recall: bool = False) -> list[str]:
+def trafilatura_lines(
+    tree: HtmlElement, url: str, *, fast: bool = False, recall: bool = False
+) -> list[str]:
     """trafilatura's main text of the page, one string per non-blank line.
 
     Comments are left out and no metadata is extracted (gleaner reads its own). The tree is
     not changed (trafilatura works on a copy).
+
+    Args:
+        tree: the page.
+        url: its URL.
+        fast: only trafilatura's own extractor, without its fallbacks.
+        recall: trafilatura's recall mode (more text when unsure).
     """
     document = bare_extraction(
-        tree, url=url, include_comments=False, with_metadata=False, favor_recall=recall
+        tree, url=url, include_comments=False, with_metadata=False, fast=fast, favor_recall=recall
     )
     text = getattr(document, "text", None) if document is not None else None
     if not text:

@@ -68,6 +68,14 @@ def test_a_paragraph_after_the_article_outside_its_element_is_removed_and_explai
     assert [(r.rule, r.text) for r in explanation.removals] == [("outside_article", BIO)]
 
 
+def test_the_whole_cascade_runs_when_the_fast_extractor_finds_little() -> None:
+    html = page(f"<aside><main><article>{PARAGRAPHS}</article></main></aside>")
+    assert not trafilatura.extract(html, include_comments=False, fast=True)
+    paragraphs, source = body_of(html)
+    assert paragraphs == [f"{n}. {PROSE}" for n in range(1, 7)]
+    assert source == SOURCE_TRAFILATURA
+
+
 def test_text_trafilatura_misses_entirely_comes_from_its_recall_mode() -> None:
     html = page(f"<aside>{PARAGRAPHS}</aside>")
     assert not trafilatura.extract(html, include_comments=False)
