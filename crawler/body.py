@@ -9,12 +9,15 @@ most of the text (the article element). From there:
 - list items and headings inside the article element, between its first and last chosen
   paragraphs, that trafilatura left out are put back;
 - paragraphs after the article that lie outside the article element are removed;
+- when the page declares its article body in JSON-LD (``articleBody``) and that text is
+  clearly longer and holds this one, it is taken instead;
 - when the text is still short next to the page's own text, trafilatura is asked again in
   recall mode, and that text is taken when it is clearly longer and holds this one.
 """
 
 from __future__ import annotations
 
+import html
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 
     from crawler.blocks import Block
     from crawler.explain import Explanation
+    from crawler.metadata import PageMeta
 
 #: Share of the chosen words the article element must hold.
 ARTICLE_SHARE = 0.8
@@ -58,6 +62,10 @@ RECALL_OVERLAP = 0.8
 SOURCE_TRAFILATURA = "trafilatura"
 SOURCE_RESTORED = "trafilatura+blocks"
 SOURCE_RECALL = "trafilatura-recall"
+SOURCE_DECLARED = "json-ld"
+
+#: Declared article bodies shorter than this are summaries, not the article.
+MIN_DECLARED_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,17 +74,24 @@ class Body:
 
     paragraphs: list[str]
     source: str | None
-    """:data:`SOURCE_TRAFILATURA`, :data:`SOURCE_RESTORED` (blocks put back) or
-    :data:`SOURCE_RECALL`; ``None`` when there is no text."""
+    """:data:`SOURCE_TRAFILATURA`, :data:`SOURCE_RESTORED` (blocks put back),
+    :data:`SOURCE_DECLARED` or :data:`SOURCE_RECALL`; ``None`` when there is no text."""
 
 
-def extract_body(tree: HtmlElement, url: str, explanation: Explanation | None = None) -> Body:
+def extract_body(
+    tree: HtmlElement,
+    url: str,
+    explanation: Explanation | None = None,
+    *,
+    declared: list[str] | None = None,
+) -> Body:
     """The page's main text, one string per paragraph (not yet cleaned up).
 
     Args:
         tree: the page, furniture already pruned; left unchanged.
         url: the page's URL.
         explanation: collects removed paragraphs, if given.
+        declared: the article body the page declares (:func:`declared_paragraphs`), if any.
 
     Returns:
         The paragraphs and their source.
@@ -91,11 +106,23 @@ def extract_body(tree: HtmlElement, url: str, explanation: Explanation | None = 
     placed = _place(lines, blocks)
     paragraphs, restored = _check_against_page(placed, blocks, explanation)
     source = SOURCE_RESTORED if restored else SOURCE_TRAFILATURA
+    if declared and _holds_more(declared, paragraphs):
+        return Body(declared, SOURCE_DECLARED)
     if sum(map(len, paragraphs)) <= RECALL_PAGE_SHARE * page_chars:
         recall = trafilatura_lines(tree, url, recall=True)
         if _holds_more(recall, paragraphs):
             return Body(recall, SOURCE_RECALL)
     return Body(paragraphs, source if paragraphs else None)
+
+
+def declared_paragraphs(page: PageMeta) -> list[str]:
+    """The article body the page declares in JSON-LD (``articleBody``), one string per line;
+    empty when there is none or it is shorter than :data:`MIN_DECLARED_CHARS`."""
+    for node in (page.article, *page.nodes):
+        body = node.get("articleBody")
+        if isinstance(body, str) and len(body) >= MIN_DECLARED_CHARS:
+            return [line for line in html.unescape(body).splitlines() if line.strip()]
+    return []
 
 
 def trafilatura_lines(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from crawler.authors import find_authors
-from crawler.body import extract_body
+from crawler.body import declared_paragraphs, extract_body
 from crawler.cleanup import clean_paragraphs
 from crawler.dates import find_dates
 from crawler.decode import decode_html
@@ -63,8 +63,9 @@ class ExtractedArticle(BaseModel):
     """Image captions (``<figcaption>``) in page order, which trafilatura leaves out of ``text``."""
     body_source: str | None = None
     """Where ``text`` came from: ``trafilatura`` (its text as is), ``trafilatura+blocks`` (with
-    list items and headings it left out put back) or ``trafilatura-recall`` (its recall mode,
-    when the first text was short); ``None`` when there is no text."""
+    list items and headings it left out put back), ``json-ld`` (the article body the page
+    declares, when it holds the extracted text and more) or ``trafilatura-recall`` (its recall
+    mode, when the first text was short); ``None`` when there is no text."""
     removed: tuple[Removal, ...] = Field(default=(), exclude=True)
     """With ``explain=True``, every piece extraction removed and the rule that removed it, in
     order (see :mod:`crawler.explain`); otherwise empty. Never stored, and left out of
@@ -108,7 +109,7 @@ def extract_article(
     authors = find_authors(tree, page)
     captions = _captions(tree)
     prune_furniture(tree, explanation)
-    body = extract_body(tree, url, explanation)
+    body = extract_body(tree, url, explanation, declared=declared_paragraphs(page))
     paragraphs = clean_paragraphs(
         body.paragraphs, rules, title_keys=title.seen, explanation=explanation
     )

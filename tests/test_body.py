@@ -7,15 +7,18 @@ import trafilatura
 
 from crawler.blocks import Block, text_blocks
 from crawler.body import (
+    SOURCE_DECLARED,
     SOURCE_RECALL,
     SOURCE_RESTORED,
     SOURCE_TRAFILATURA,
     align,
     article_element,
+    declared_paragraphs,
     extract_body,
 )
 from crawler.dom import parse_html
 from crawler.explain import Explanation
+from crawler.metadata import read_page
 
 URL = "https://news.example/2025/01/02/council-approves-bridge"
 PROSE = (
@@ -124,3 +127,31 @@ def test_article_element_holds_most_of_the_chosen_words() -> None:
     article = article_element(found, list(range(len(found))))
     assert article is not None
     assert article.get("id") == "story"
+
+
+def test_a_declared_article_body_holding_the_text_and_more_is_taken() -> None:
+    visible = "".join(f"<p>{n}. {PROSE}</p>" for n in range(1, 3))
+    full = "\\n".join(f"{n}. {PROSE}" for n in range(1, 7))
+    html = page(
+        '<script type="application/ld+json">'
+        f'{{"@type": "NewsArticle", "headline": "Bridge", "articleBody": "{full}"}}</script>'
+        f"<article>{visible}</article>"
+    )
+    tree = parse_html(html)
+    assert tree is not None
+    declared = declared_paragraphs(read_page(tree))
+    assert declared == [f"{n}. {PROSE}" for n in range(1, 7)]
+    found = extract_body(tree, URL, declared=declared)
+    assert found.paragraphs == declared
+    assert found.source == SOURCE_DECLARED
+
+
+def test_a_declared_summary_is_not_the_article() -> None:
+    html = page(
+        '<script type="application/ld+json">'
+        '{"@type": "NewsArticle", "articleBody": "The council approved the bridge."}</script>'
+        f"<article>{PARAGRAPHS}</article>"
+    )
+    tree = parse_html(html)
+    assert tree is not None
+    assert declared_paragraphs(read_page(tree)) == []
