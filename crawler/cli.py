@@ -184,10 +184,22 @@ def sites(check: bool, sites_file: str | None) -> None:
 @click.option("--site", "site_name", help="Apply this site's cleanup rules.")
 @sites_option
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.option(
+    "--explain", is_flag=True, help="Also list every piece removed and the rule that removed it."
+)
 def extract(
-    source: str, url: str | None, site_name: str | None, sites_file: str | None, as_json: bool
+    source: str,
+    url: str | None,
+    site_name: str | None,
+    sites_file: str | None,
+    as_json: bool,
+    explain: bool,
 ) -> None:
     """Extract one page (a saved file or a URL) and show the record gleaner would store.
+
+    With --explain, the record is followed by what extraction removed (share widgets, trailing
+    blocks, repeated captions, ...), each with the rule that removed it; with --json too, the
+    JSON has a "removed" list of {"rule", "text"}.
 
     Example:
 
@@ -208,13 +220,23 @@ def extract(
             page_url = url or Path(source).resolve().as_uri()
     except (SitesFileError, KeyError, OSError, ValueError) as exc:
         raise _fail(exc) from None
-    record = extract_article(html, page_url, site)
+    record = extract_article(html, page_url, site, explain=explain)
     if as_json:
-        console.out(record.model_dump_json(indent=2), highlight=False)
+        if not explain:
+            console.out(record.model_dump_json(indent=2), highlight=False)
+            return
+        import json
+
+        data = json.loads(record.model_dump_json())
+        data["removed"] = [{"rule": r.rule, "text": r.text} for r in record.removed]
+        console.out(json.dumps(data, indent=2, ensure_ascii=False), highlight=False)
         return
-    from crawler.report_view import print_record
+    from crawler.report_view import print_record, print_removals
 
     print_record(record, console)
+    if explain:
+        console.print()
+        print_removals(record, console)
 
 
 @cli.command()
