@@ -114,6 +114,10 @@ PROSE_MIN_CHARS = 200
 #: Longer paragraphs are not taken for headings at all (which saves computing their keys).
 MAX_HEADING_CHARS = 80
 
+#: A paragraph this long printed again anywhere later in the text is a copy (a page that shows
+#: its article twice, once per layout); shorter ones ("Pros", "Step 1") may well repeat.
+REPEAT_MIN_CHARS = 160
+
 #: Punctuation a heading may end with ("Read more:", "Related »"; quotes are folded by then).
 _HEADING_END = ' :.…"›>→-–—|'
 
@@ -224,6 +228,20 @@ def collapse_duplicates(paragraphs: Sequence[str]) -> list[str]:
     return kept
 
 
+def drop_repeats(paragraphs: Sequence[str]) -> list[str]:
+    """Without later copies of a paragraph of :data:`REPEAT_MIN_CHARS` or more, wherever they are
+    (exact copies, whitespace aside)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if len(paragraph) >= REPEAT_MIN_CHARS:
+            if paragraph in seen:
+                continue
+            seen.add(paragraph)
+        kept.append(paragraph)
+    return kept
+
+
 def _similar_length(a: str, b: str) -> bool:
     """Whether two paragraphs are close enough in length to be copies (escapes, spacing aside)."""
     return abs(len(a) - len(b)) <= 4 + max(len(a), len(b)) // 10
@@ -246,7 +264,7 @@ def cleanup_steps(
     rules: CleanupRules | None = None, title_keys: Collection[str] = ()
 ) -> list[Step]:
     """The built-in steps and the site's, in order: title lines, share labels, site phrases, site
-    stop phrases, trailing blocks, consecutive duplicates."""
+    stop phrases, trailing blocks, consecutive duplicates, later copies of long paragraphs."""
     steps = [
         Step("title_line", partial(drop_title_lines, title_keys=title_keys)),
         Step("share_widget", drop_share_labels),
@@ -256,6 +274,7 @@ def cleanup_steps(
         steps.append(Step("site_stop_phrase", partial(cut_at_phrases, phrases=rules.stop_phrases)))
     steps.append(Step("trailing_block", cut_trailing_blocks))
     steps.append(Step("duplicate", collapse_duplicates))
+    steps.append(Step("duplicate", drop_repeats))
     return steps
 
 
