@@ -1,18 +1,17 @@
 """The article's main text: trafilatura's paragraphs, checked against the page's text blocks.
 
-trafilatura chooses the text: first its fast extractor alone, and its whole cascade (with its
-readability and jusText fallbacks) only when that text is a small part of the page's own text,
-where the fallbacks make the difference. Its paragraphs are then matched to the page's text blocks
-(:mod:`crawler.blocks`), which tells where on the page the article is: the element holding
-most of the text (the article element). From there:
+trafilatura chooses the text: first its fast extractor alone, in recall mode (which keeps more
+of what it is unsure of; the checks below remove what does not belong), and its whole cascade
+(default mode, with its readability and jusText fallbacks) only when that text is a small part
+of the page's own text, where the fallbacks make the difference. Its paragraphs are then matched
+to the page's text blocks (:mod:`crawler.blocks`), which tells where on the page the article
+is: the element holding most of the text (the article element). From there:
 
 - list items and headings inside the article element, between its first and last chosen
   paragraphs, that trafilatura left out are put back;
 - paragraphs after the article that lie outside the article element are removed;
 - when the page declares its article body in JSON-LD (``articleBody``) and that text is
-  clearly longer and holds this one, it is taken instead;
-- when the text is still short next to the page's own text, trafilatura is asked again in
-  recall mode, and that text is taken when it is clearly longer and holds this one.
+  clearly longer and holds this one, it is taken instead.
 """
 
 from __future__ import annotations
@@ -51,17 +50,14 @@ TAIL_ARTICLE_SHARE = 0.5
 #: page's non-link text.
 CASCADE_PAGE_SHARE = 0.3
 
-#: Recall mode is tried when the text is at most this share of the page's non-link text...
-RECALL_PAGE_SHARE = 0.5
-#: ...and its text is taken when it has this many times the word sequences...
-RECALL_GAIN = 1.5
-#: ...and holds at least this share of the first text's word sequences.
-RECALL_OVERLAP = 0.8
+#: A declared article body is taken when it has this many times the text's word sequences...
+DECLARED_GAIN = 1.5
+#: ...and holds at least this share of them.
+DECLARED_OVERLAP = 0.8
 
 #: Where the text came from (``ExtractedArticle.body_source``).
 SOURCE_TRAFILATURA = "trafilatura"
 SOURCE_RESTORED = "trafilatura+blocks"
-SOURCE_RECALL = "trafilatura-recall"
 SOURCE_DECLARED = "json-ld"
 
 #: Declared article bodies shorter than this are summaries, not the article.
@@ -74,8 +70,8 @@ class Body:
 
     paragraphs: list[str]
     source: str | None
-    """:data:`SOURCE_TRAFILATURA`, :data:`SOURCE_RESTORED` (blocks put back),
-    :data:`SOURCE_DECLARED` or :data:`SOURCE_RECALL`; ``None`` when there is no text."""
+    """:data:`SOURCE_TRAFILATURA`, :data:`SOURCE_RESTORED` (blocks put back) or
+    :data:`SOURCE_DECLARED`; ``None`` when there is no text."""
 
 
 def extract_body(
@@ -98,7 +94,7 @@ def extract_body(
     """
     blocks = text_blocks(tree)
     page_chars = sum(len(b.text) for b in blocks if b.link_density < MAX_LINK_DENSITY)
-    lines = trafilatura_lines(tree, url, fast=True)
+    lines = trafilatura_lines(tree, url, fast=True, recall=True)
     if sum(map(len, lines)) <= CASCADE_PAGE_SHARE * page_chars:
         lines = trafilatura_lines(tree, url)
     if not blocks:
@@ -108,10 +104,6 @@ def extract_body(
     source = SOURCE_RESTORED if restored else SOURCE_TRAFILATURA
     if declared and _holds_more(declared, paragraphs):
         return Body(declared, SOURCE_DECLARED)
-    if sum(map(len, paragraphs)) <= RECALL_PAGE_SHARE * page_chars:
-        recall = trafilatura_lines(tree, url, recall=True)
-        if _holds_more(recall, paragraphs):
-            return Body(recall, SOURCE_RECALL)
     return Body(paragraphs, source if paragraphs else None)
 
 
@@ -324,9 +316,9 @@ def _shingles(paragraphs: list[str]) -> set[tuple[str, ...]]:
 
 
 def _holds_more(candidate: list[str], current: list[str]) -> bool:
-    """Whether ``candidate`` has :data:`RECALL_GAIN` times the word sequences of ``current``
-    and holds :data:`RECALL_OVERLAP` of them."""
+    """Whether ``candidate`` has :data:`DECLARED_GAIN` times the word sequences of ``current``
+    and holds :data:`DECLARED_OVERLAP` of them."""
     theirs, ours = _shingles(candidate), _shingles(current)
-    if len(theirs) <= RECALL_GAIN * max(len(ours), 1):
+    if len(theirs) <= DECLARED_GAIN * max(len(ours), 1):
         return False
-    return not ours or len(ours & theirs) >= RECALL_OVERLAP * len(ours)
+    return not ours or len(ours & theirs) >= DECLARED_OVERLAP * len(ours)

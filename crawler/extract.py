@@ -63,9 +63,8 @@ class ExtractedArticle(BaseModel):
     """Image captions (``<figcaption>``) in page order, which trafilatura leaves out of ``text``."""
     body_source: str | None = None
     """Where ``text`` came from: ``trafilatura`` (its text as is), ``trafilatura+blocks`` (with
-    list items and headings it left out put back), ``json-ld`` (the article body the page
-    declares, when it holds the extracted text and more) or ``trafilatura-recall`` (its recall
-    mode, when the first text was short); ``None`` when there is no text."""
+    list items and headings it left out put back) or ``json-ld`` (the article body the page
+    declares, when it holds the extracted text and more); ``None`` when there is no text."""
     removed: tuple[Removal, ...] = Field(default=(), exclude=True)
     """With ``explain=True``, every piece extraction removed and the rule that removed it, in
     order (see :mod:`crawler.explain`); otherwise empty. Never stored, and left out of

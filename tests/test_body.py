@@ -1,5 +1,5 @@
 """The main text checked against the page: list items put back, the tail outside the article
-removed, recall mode when the text is short, and how lines are matched to the page."""
+removed, trafilatura's modes, a declared article body, and how lines are matched to the page."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import trafilatura
 from crawler.blocks import Block, text_blocks
 from crawler.body import (
     SOURCE_DECLARED,
-    SOURCE_RECALL,
     SOURCE_RESTORED,
     SOURCE_TRAFILATURA,
     align,
@@ -79,12 +78,12 @@ def test_the_whole_cascade_runs_when_the_fast_extractor_finds_little() -> None:
     assert source == SOURCE_TRAFILATURA
 
 
-def test_text_trafilatura_misses_entirely_comes_from_its_recall_mode() -> None:
+def test_text_only_recall_mode_keeps_is_found() -> None:
     html = page(f"<aside>{PARAGRAPHS}</aside>")
     assert not trafilatura.extract(html, include_comments=False)
     paragraphs, source = body_of(html)
     assert paragraphs == [f"{n}. {PROSE}" for n in range(1, 7)]
-    assert source == SOURCE_RECALL
+    assert source == SOURCE_TRAFILATURA
 
 
 def test_no_text_has_no_source() -> None:
