@@ -7,8 +7,10 @@ of the page's own text, where the fallbacks make the difference. Its paragraphs 
 to the page's text blocks (:mod:`crawler.blocks`), which tells where on the page the article
 is: the element holding most of the text (the article element). From there:
 
-- list items and headings inside the article element, between its first and last chosen
-  paragraphs, that trafilatura left out are put back;
+- list items, headings and paragraphs inside the article element, between its first and last
+  chosen paragraphs, that trafilatura left out are put back, unless their words are in the
+  text already (a copy printed elsewhere on the page) or an element around them is named as
+  furniture (``sidebar``, ``comments``, ``byline``, ... as a word of its class or id);
 - paragraphs after the article that lie outside the article element are removed;
 - when the page declares its article body in JSON-LD (``articleBody``) and that text is
   clearly longer and holds this one, it is taken instead.
@@ -17,6 +19,7 @@ is: the element holding most of the text (the article element). From there:
 from __future__ import annotations
 
 import html
+import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 from trafilatura import bare_extraction
 
 from crawler.blocks import WORD, text_blocks
+from crawler.dom import class_and_id
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -34,13 +38,57 @@ if TYPE_CHECKING:
     from crawler.metadata import PageMeta
 
 #: Share of the chosen words the article element must hold.
-ARTICLE_SHARE = 0.8
+ARTICLE_SHARE = 0.75
 
-#: Tags of blocks put back inside the article element.
+#: Tags of blocks put back inside the article element: list items and headings of any length...
 RESTORED_TAGS = frozenset(("li", "h2", "h3", "h4", "h5", "h6"))
+#: ...and paragraphs and text in ``<div>`` elements of at least :data:`MIN_RESTORED_WORDS`.
+RESTORED_PROSE_TAGS = frozenset(("p", "div"))
+MIN_RESTORED_WORDS = 15
 
 #: A block with more of its text in links is navigation, never put back.
 MAX_LINK_DENSITY = 0.5
+
+#: Words of a class or id that name page furniture: nothing inside is put back.
+FURNITURE_WORDS = frozenset(
+    [
+        "sidebar",
+        "comment",
+        "comments",
+        "social",
+        "share",
+        "sharing",
+        "byline",
+        "related",
+        "newsletter",
+        "subscribe",
+        "promo",
+        "advert",
+        "ad",
+        "ads",
+        "sponsored",
+        "footer",
+        "author",
+        "bio",
+        "tags",
+        "meta",
+        "caption",
+        "credit",
+        "credits",
+        "rating",
+        "toolbar",
+        "nav",
+        "menu",
+        "breadcrumb",
+        "breadcrumbs",
+        "cookie",
+        "popup",
+        "modal",
+    ]
+)
+
+#: The words of a class or id.
+_CLASS_WORD = re.compile(r"[a-z]+")
 
 #: Paragraphs after the article, outside its element, are removed only when the element
 #: holds at least this share of the text.
@@ -281,20 +329,42 @@ def _check_against_page(
         items.append((found[0] if found else position, 0, number, line))
     chosen = set(placed.chosen)
     first, last = placed.chosen[0], placed.chosen[-1]
+    text_words = f" {' '.join(word for line in lines for word in WORD.findall(line))} "
     restored = 0
     for index in range(first + 1, last):
         block = blocks[index]
         if (
             index not in chosen
-            and block.words
-            and block.tag in RESTORED_TAGS
-            and block.link_density < MAX_LINK_DENSITY
+            and _restorable(block)
             and _inside(block.element, article)
+            and f" {' '.join(block.words)} " not in text_words
+            and not _in_furniture(block.element, article)
         ):
             items.append((index, 1, index, block.text))
             restored += 1
     items.sort()
     return [item[3] for item in items], restored > 0
+
+
+def _in_furniture(element: HtmlElement, article: HtmlElement) -> bool:
+    """Whether an element from ``element`` up to ``article`` has a class or id word of page
+    furniture (``sidebar``, ``comments``, ``byline``, ...)."""
+    for current in (element, *element.iterancestors()):
+        if current is article:
+            return False
+        if not FURNITURE_WORDS.isdisjoint(_CLASS_WORD.findall(class_and_id(current))):
+            return True
+    return False
+
+
+def _restorable(block: Block) -> bool:
+    """Whether a left-out block is of a kind put back: a list item or heading, or a paragraph of
+    :data:`MIN_RESTORED_WORDS`, mostly not links."""
+    if not block.words or block.link_density >= MAX_LINK_DENSITY:
+        return False
+    if block.tag in RESTORED_TAGS:
+        return True
+    return block.tag in RESTORED_PROSE_TAGS and len(block.words) >= MIN_RESTORED_WORDS
 
 
 def _tail_outside(lines: list[str], inside: list[bool | None]) -> set[int]:

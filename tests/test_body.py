@@ -60,6 +60,42 @@ def test_list_items_trafilatura_drops_inside_the_article_are_put_back() -> None:
     assert source == SOURCE_RESTORED
 
 
+LEFT_OUT = (
+    "Engineers expect the first pillars to rise in the spring, and the deck to be finished "
+    "within two years if the weather holds."
+)
+
+
+def article_with_box(box_class: str) -> str:
+    before = "".join(f"<p>{n}. {PROSE}</p>" for n in range(1, 4))
+    after = "".join(f"<p>{n}. {PROSE}</p>" for n in range(4, 7))
+    return page(
+        f"<article>{before}<div class='{box_class}'><p>{LEFT_OUT}</p></div>{after}</article>"
+    )
+
+
+def test_a_paragraph_trafilatura_drops_inside_the_article_is_put_back_in_place() -> None:
+    html = article_with_box("hs_cos_wrapper hs_cos_wrapper_widget")  # a CMS module, not furniture
+    assert "pillars" not in (trafilatura.extract(html, include_comments=False) or "")
+    paragraphs, source = body_of(html)
+    assert paragraphs.index(LEFT_OUT) == 3
+    assert source == SOURCE_RESTORED
+
+
+def test_nothing_is_put_back_from_an_element_named_as_furniture() -> None:
+    for name in ("sidebar", "comments", "post-byline"):
+        paragraphs, source = body_of(article_with_box(name))
+        assert LEFT_OUT not in paragraphs, name
+        assert source == SOURCE_TRAFILATURA
+
+
+def test_a_block_whose_words_are_already_in_the_text_is_not_put_back() -> None:
+    items = "<ul><li><a href='/p'>Permits</a> are issued in spring</li></ul>"
+    html = page(f"<article><p>Permits are issued in spring.</p>{items}{PARAGRAPHS}</article>")
+    paragraphs, _ = body_of(html)
+    assert "Permits are issued in spring" not in paragraphs
+
+
 def test_a_paragraph_after_the_article_outside_its_element_is_removed_and_explained() -> None:
     html = page(f"<article><div>{PARAGRAPHS}</div><div><p>{BIO}</p></div></article>")
     assert BIO in (trafilatura.extract(html, include_comments=False) or "")
