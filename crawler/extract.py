@@ -20,6 +20,7 @@ from crawler.decode import decode_html
 from crawler.dom import compile_selector, drop_elements, element_text, parse_html
 from crawler.explain import Explanation, Removal
 from crawler.metadata import find_canonical, find_description, find_language, read_page
+from crawler.mojibake import repair_mojibake
 from crawler.prune import prune_furniture
 from crawler.textnorm import normalize_space, repair_escapes
 from crawler.titles import find_title
@@ -91,7 +92,7 @@ def extract_article(
     Returns:
         The extracted record; ``text`` is empty when no main text was found.
     """
-    tree = parse_html(html if isinstance(html, str) else decode_html(html))
+    tree = parse_html(repair_mojibake(html if isinstance(html, str) else decode_html(html)))
     if tree is None:
         fallback = repair_escapes(normalize_space(headline)) if headline else None
         return ExtractedArticle(url=url, title=fallback or None)
