@@ -6,8 +6,9 @@ is recorded. Rule codes are short and stable:
 - ``share_widget``: share buttons ("Share on X · Copy link"), as page elements or paragraphs.
 - ``trailing_block``: a "Related Stories" / "Most Popular" block after the article, and
   everything after its heading.
-- ``disclaimer``, ``popup``, ``carousel``: a box whose class or id names it so (an affiliate
-  disclaimer, a newsletter pop-up or modal, a carousel).
+- ``disclaimer``, ``popup``, ``carousel``, ``consent``, ``tooltip``: a box whose class or id
+  names it so (an affiliate disclaimer, a newsletter pop-up or modal, a carousel, a cookie
+  notice, a tooltip).
 - ``outside_article``: text after the article that lies outside the page element holding it.
 - ``title_line``: a paragraph repeating the title.
 - ``site_drop_phrase`` / ``site_stop_phrase``: the site's ``drop_phrases``, and what follows one

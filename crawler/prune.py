@@ -1,5 +1,6 @@
 """Page furniture removed from the tree before extraction: share widgets, trailing link blocks,
-and boxes whose class names them a disclaimer, a pop-up or a carousel."""
+and boxes whose class names them a disclaimer, a pop-up, a carousel, a cookie notice or a
+tooltip."""
 
 from __future__ import annotations
 
@@ -45,11 +46,14 @@ _CONTAINER_TAGS = frozenset(("div", "section", "aside", "nav", "footer"))
 _KEEP_TAGS = frozenset(("html", "body", "main", "article"))
 
 #: Words in a class or id that name a box, and the rule code it is removed under: affiliate and
-#: legal disclaimers, pop-ups and modal dialogs (newsletter offers, consent), and carousels.
+#: legal disclaimers, pop-ups and modal dialogs (newsletter offers), carousels, cookie and
+#: consent notices, and tooltips.
 BOX_WORDS = {
     "disclaimer": ("disclaim", "disclosure"),
     "popup": ("popup", "modal"),
     "carousel": ("carousel",),
+    "consent": ("cookie", "consent", "gdpr"),
+    "tooltip": ("tooltip",),
 }
 
 #: A box holding more than this share of the page's text is never removed: it is the article.
@@ -114,7 +118,7 @@ def _share_widgets(tree: HtmlElement) -> list[HtmlElement]:
 
 
 def _boxes(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
-    """The outermost disclaimer, pop-up and carousel boxes, with their rule codes."""
+    """The outermost boxes :data:`BOX_WORDS` name, with their rule codes."""
     found = [e for e in _BOXES(tree, words=_BOX_WORD.pattern) if e.tag not in _KEEP_TAGS]
     if not found:
         return []

@@ -125,6 +125,19 @@ def test_disclaimer_popup_and_carousel_boxes_are_removed_with_their_rules() -> N
         assert gone not in text
 
 
+def test_cookie_notices_and_tooltips_are_boxes_too() -> None:
+    tree = parse_html(
+        page(
+            f"<p>{LONG}</p><div id='cookie-notice'>We use cookies to improve the site.</div>"
+            "<span class='tooltip-text'>Annual percentage yield</span>"
+        )
+    )
+    assert tree is not None
+    explanation = Explanation(enabled=True)
+    assert prune_furniture(tree, explanation) == 2
+    assert [r.rule for r in explanation.removals] == ["consent", "tooltip"]
+
+
 def test_a_box_holding_most_of_the_text_is_the_article_and_stays() -> None:
     removed, text = texts_after_pruning(f"<div class='modal'><p>{LONG}</p></div><p>Short.</p>")
     assert removed == 0
