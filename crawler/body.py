@@ -8,9 +8,10 @@ to the page's text blocks (:mod:`crawler.blocks`), which tells where on the page
 is: the element holding most of the text (the article element). From there:
 
 - list items, headings and paragraphs inside the article element, between its first and last
-  chosen paragraphs, that trafilatura left out are put back, unless their words are in the
-  text already (a copy printed elsewhere on the page) or an element around them is named as
-  furniture (``sidebar``, ``comments``, ``byline``, ... as a word of its class or id);
+  chosen paragraphs, that trafilatura left out are put back, and so are long paragraphs after
+  the last one (where trafilatura stopped short); never a block whose words are in the text
+  already (a copy printed elsewhere on the page) or one inside an element named as furniture
+  (``sidebar``, ``comments``, ``byline``, ... as a word of its class or id);
 - paragraphs after the article that lie outside the article element are removed;
 - when the page declares its article body in JSON-LD (``articleBody``) and that text is
   clearly longer and holds this one, it is taken instead.
@@ -45,6 +46,8 @@ RESTORED_TAGS = frozenset(("li", "h2", "h3", "h4", "h5", "h6"))
 #: ...and paragraphs and text in ``<div>`` elements of at least :data:`MIN_RESTORED_WORDS`.
 RESTORED_PROSE_TAGS = frozenset(("p", "div"))
 MIN_RESTORED_WORDS = 15
+#: After the last chosen paragraph, only paragraphs this long are put back.
+MIN_CONTINUED_WORDS = 30
 
 #: A block with more of its text in links is navigation, never put back.
 MAX_LINK_DENSITY = 0.5
@@ -331,11 +334,11 @@ def _check_against_page(
     first, last = placed.chosen[0], placed.chosen[-1]
     text_words = f" {' '.join(word for line in lines for word in WORD.findall(line))} "
     restored = 0
-    for index in range(first + 1, last):
+    for index in range(first + 1, len(blocks)):
         block = blocks[index]
         if (
             index not in chosen
-            and _restorable(block)
+            and (_restorable(block) if index < last else _continues(block))
             and _inside(block.element, article)
             and f" {' '.join(block.words)} " not in text_words
             and not _in_furniture(block.element, article)
@@ -365,6 +368,16 @@ def _restorable(block: Block) -> bool:
     if block.tag in RESTORED_TAGS:
         return True
     return block.tag in RESTORED_PROSE_TAGS and len(block.words) >= MIN_RESTORED_WORDS
+
+
+def _continues(block: Block) -> bool:
+    """Whether a block after the last chosen one is article prose trafilatura stopped short of:
+    a paragraph of :data:`MIN_CONTINUED_WORDS`, mostly not links."""
+    return (
+        block.tag in RESTORED_PROSE_TAGS
+        and len(block.words) >= MIN_CONTINUED_WORDS
+        and block.link_density < MAX_LINK_DENSITY
+    )
 
 
 def _tail_outside(lines: list[str], inside: list[bool | None]) -> set[int]:

@@ -82,6 +82,25 @@ def test_a_paragraph_trafilatura_drops_inside_the_article_is_put_back_in_place()
     assert source == SOURCE_RESTORED
 
 
+CLOSING = (
+    "Engineers expect the first pillars to rise in the spring, and the deck to be finished "
+    "within two years if the weather holds, the mayor told reporters after the vote, adding that "
+    "the budget would be reviewed every quarter."
+)
+
+
+def test_long_prose_after_the_last_chosen_paragraph_inside_the_article_is_put_back() -> None:
+    html = page(
+        f"<article>{PARAGRAPHS}<div class='hs_cos_wrapper_widget'><p>{CLOSING}</p></div>"
+        "<div class='hs_cos_wrapper_widget'><p>Short closing line.</p></div></article>"
+    )
+    assert "pillars" not in (trafilatura.extract(html, include_comments=False) or "")
+    paragraphs, source = body_of(html)
+    assert paragraphs[-1] == CLOSING
+    assert "Short closing line." not in paragraphs
+    assert source == SOURCE_RESTORED
+
+
 def test_nothing_is_put_back_from_an_element_named_as_furniture() -> None:
     for name in ("sidebar", "comments", "post-byline"):
         paragraphs, source = body_of(article_with_box(name))
