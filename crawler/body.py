@@ -12,7 +12,8 @@ is: the element holding most of the text (the article element). From there:
   the last one (where trafilatura stopped short); never a block whose words are in the text
   already (a copy printed elsewhere on the page) or one inside an element named as furniture
   (``sidebar``, ``comments``, ``byline``, ... as a word of its class or id);
-- paragraphs after the article that lie outside the article element are removed;
+- paragraphs after the article that lie outside the article element are removed, and short
+  lines before it (a date, a byline, a breadcrumb) that do;
 - when the page declares its article body in JSON-LD (``articleBody``) and that text is
   clearly longer and holds this one, it is taken instead.
 """
@@ -93,9 +94,13 @@ FURNITURE_WORDS = frozenset(
 #: The words of a class or id.
 _CLASS_WORD = re.compile(r"[a-z]+")
 
-#: Paragraphs after the article, outside its element, are removed only when the element
-#: holds at least this share of the text.
+#: Paragraphs outside the article element are removed only when the element holds at least this
+#: share of the text.
 TAIL_ARTICLE_SHARE = 0.5
+
+#: Lines before the article element's first line are removed when this short (a date, a byline,
+#: a breadcrumb, a reading time); longer ones are often the article's lead.
+MAX_LEAD_CHARS = 40
 
 #: trafilatura's whole cascade runs when its fast extractor's text is at most this share of the
 #: page's non-link text.
@@ -318,7 +323,7 @@ def _check_against_page(
         any(_inside(blocks[b].element, article) for b in found) if found else None
         for found in line_blocks
     ]
-    dropped = _tail_outside(lines, inside)
+    dropped = _outside(lines, inside)
     # Each line sits at its first block; an unmatched line right after the line before it.
     items: list[tuple[int, int, int, str]] = []
     position = -1
@@ -380,16 +385,18 @@ def _continues(block: Block) -> bool:
     )
 
 
-def _tail_outside(lines: list[str], inside: list[bool | None]) -> set[int]:
-    """Lines after the last one inside the article element that are outside it, when the
-    element holds :data:`TAIL_ARTICLE_SHARE` of the text."""
+def _outside(lines: list[str], inside: list[bool | None]) -> set[int]:
+    """Lines outside the article element: after its last line, and short ones
+    (:data:`MAX_LEAD_CHARS`) before its first; when the element holds
+    :data:`TAIL_ARTICLE_SHARE` of the text."""
     numbers = [n for n, flag in enumerate(inside) if flag]
     if not numbers:
         return set()
     total = sum(map(len, lines))
     if sum(len(lines[n]) for n in numbers) < TAIL_ARTICLE_SHARE * total:
         return set()
-    return {n for n in range(numbers[-1] + 1, len(lines)) if inside[n] is False}
+    lead = {n for n in range(numbers[0]) if inside[n] is False and len(lines[n]) <= MAX_LEAD_CHARS}
+    return lead | {n for n in range(numbers[-1] + 1, len(lines)) if inside[n] is False}
 
 
 def _shingles(paragraphs: list[str]) -> set[tuple[str, ...]]:

@@ -9,7 +9,8 @@ is recorded. Rule codes are short and stable:
 - ``disclaimer``, ``popup``, ``carousel``, ``consent``, ``tooltip``: a box whose class or id
   names it so (an affiliate disclaimer, a newsletter pop-up or modal, a carousel, a cookie
   notice, a tooltip).
-- ``outside_article``: text after the article that lies outside the page element holding it.
+- ``outside_article``: text after the article, or a short line before it, that lies outside
+  the page element holding the article.
 - ``title_line``: a paragraph repeating the title.
 - ``site_drop_phrase`` / ``site_stop_phrase``: the site's ``drop_phrases``, and what follows one
   of its ``stop_phrases``.

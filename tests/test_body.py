@@ -125,6 +125,22 @@ def test_a_paragraph_after_the_article_outside_its_element_is_removed_and_explai
     assert [(r.rule, r.text) for r in explanation.removals] == [("outside_article", BIO)]
 
 
+def test_a_short_line_before_the_article_outside_its_element_is_removed() -> None:
+    html = page(
+        "<article><div><p>Updated March 3, 2025</p></div>"
+        f"<div><p>{PROSE[:60]}</p></div><div>{PARAGRAPHS}</div></article>"
+    )
+    plain = trafilatura.extract(html, include_comments=False, fast=True, favor_recall=True) or ""
+    assert "Updated March 3, 2025" in plain
+    explanation = Explanation(enabled=True)
+    paragraphs, _ = body_of(html, explanation)
+    assert "Updated March 3, 2025" not in paragraphs
+    assert PROSE[:60].strip() in paragraphs  # a longer line before the article may be its lead
+    assert ("outside_article", "Updated March 3, 2025") in [
+        (r.rule, r.text) for r in explanation.removals
+    ]
+
+
 def test_the_whole_cascade_runs_when_the_fast_extractor_finds_little() -> None:
     html = page(f"<aside><main><article>{PARAGRAPHS}</article></main></aside>")
     assert not trafilatura.extract(html, include_comments=False, fast=True)
