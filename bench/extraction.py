@@ -7,7 +7,10 @@ truth's ``with`` snippets found, of its ``without`` snippets leaked, pages/s, gl
 as a ratio of trafilatura's measured in the same run, and for gleaner and trafilatura's precision
 mode the share of pages whose F1 is at least 0.1 below trafilatura's (default) on the same page.
 
-    python -m bench.extraction [--corpus DIR] [--limit N]
+    python -m bench.extraction [--corpus DIR] [--limit N] [--halves]
+
+``--halves`` also scores the corpus's even- and odd-numbered pages (lines of ``truth.jsonl``,
+from 0) apart: rules are developed on one half and checked on the other.
 """
 
 from __future__ import annotations
@@ -160,11 +163,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--limit", type=int, help="Only the first N corpus pages.")
+    parser.add_argument(
+        "--halves", action="store_true", help="Also score even- and odd-numbered pages apart."
+    )
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
     run("demo site", demo_pages())
     if (args.corpus / "truth.jsonl").exists():
-        run(f"development corpus ({args.corpus.name})", list(corpus_pages(args.corpus, args.limit)))
+        pages = list(corpus_pages(args.corpus, args.limit))
+        run(f"development corpus ({args.corpus.name})", pages)
+        if args.halves:
+            run("development corpus, even pages", pages[0::2])
+            run("development corpus, odd pages", pages[1::2])
     else:
         print(f"\n(no development corpus at {args.corpus}; pass --corpus)")
 
