@@ -3,18 +3,22 @@
 Scores each extractor's text against ground truth with the shingle metric of the Zyte article
 extraction benchmark (see the development corpus README): 4-token shingles counted with repeats,
 precision and recall averaged over pages, F1 their harmonic mean. Also prints the share of the
-truth's ``with`` snippets found, of its ``without`` snippets leaked, pages/s, and gleaner's pages/s
-as a ratio of trafilatura's measured in the same run. Then the metadata: the share of pages whose
-title equals the truth's (whitespace normalized, nothing else) for gleaner and for trafilatura's
-metadata title, over all pages and over the even and odd lines of the corpus apart; on the demo
-site, also the share of exact publication times.
+truth's ``with`` snippets found, of its ``without`` snippets leaked, pages/s, gleaner's pages/s
+as a ratio of trafilatura's measured in the same run, and for gleaner and trafilatura's precision
+mode the share of pages whose F1 is at least 0.1 below trafilatura's (default) on the same page.
+Then the metadata: the share of pages whose title equals the truth's (whitespace normalized,
+nothing else) for gleaner and for trafilatura's metadata title, over all pages and over the even
+and odd lines of the corpus apart; on the demo site, also the share of exact publication times.
 
 On the demo site, gleaner's texts are scored as a crawl stores them: without the site's own
 boilerplate (a reader-funding appeal and a standing footnote) learned from all demo article pages
 (``crawler.boilerplate``), learning and stripping timed with the extraction. One page alone cannot
 tell that boilerplate from the article; trafilatura's texts are scored as extracted.
 
-    python -m bench.extraction [--corpus DIR] [--limit N]
+    python -m bench.extraction [--corpus DIR] [--limit N] [--halves]
+
+``--halves`` also scores the corpus's even- and odd-numbered pages (lines of ``truth.jsonl``,
+from 0) apart: rules are developed on one half and checked on the other.
 """
 
 from __future__ import annotations
@@ -40,6 +44,12 @@ from crawler.language import warm_up
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb-dev-articles"
 _TOKEN = re.compile(r"\w+")
 
+#: A page counts as worse than trafilatura's when its F1 is this much lower.
+WORSE_MARGIN = 0.1
+
+#: Extractors whose per-page F1 is compared with trafilatura's (default).
+COMPARED = ("gleaner", "trafilatura precision")
+
 
 @dataclass
 class Page:
@@ -60,6 +70,22 @@ def shingles(text: str) -> Counter[tuple[str, ...]]:
     if len(tokens) < 4:
         return Counter([tuple(tokens)]) if tokens else Counter()
     return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
+
+
+def page_f1(page: Page, text: str) -> float:
+    """One page's shingle F1 (0 when either text has no shingles in common with the other)."""
+    got, truth = shingles(text), shingles(page.body)
+    tp = sum((got & truth).values())
+    if not tp:
+        return 0.0
+    precision, recall = tp / sum(got.values()), tp / sum(truth.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def worse_share(f1s: list[float], reference: list[float], margin: float = WORSE_MARGIN) -> float:
+    """The share of pages whose F1 is at least ``margin`` below the reference's on that page."""
+    worse = sum(f1 <= ref - margin for f1, ref in zip(f1s, reference, strict=True))
+    return worse / max(len(f1s), 1)
 
 
 def score(pages: list[Page], texts: list[str]) -> dict[str, float]:
@@ -149,19 +175,23 @@ def run(name: str, pages: list[Page], *, site_boilerplate: bool = False) -> None
     print(
         f"{'extractor':<22} {'F1':>6} {'prec':>6} {'recall':>6} {'with':>6} {'leaked':>6} {'pages/s':>8}"
     )
-    rates = {}
+    rates, f1s = {}, {}
     for label, extractor in EXTRACTORS.items():
         started = time.perf_counter()
         texts = [extractor(page) for page in pages]
         if site_boilerplate and label == "gleaner":
             texts = without_site_boilerplate(pages, texts)
         rates[label] = len(pages) / (time.perf_counter() - started)
+        f1s[label] = [page_f1(page, text) for page, text in zip(pages, texts, strict=True)]
         s = score(pages, texts)
         print(
             f"{label:<22} {s['f1']:6.4f} {s['precision']:6.4f} {s['recall']:6.4f} "
             f"{s['with_found']:6.3f} {s['without_leaked']:6.3f} {rates[label]:8.1f}"
         )
     print(f"gleaner pages/s over trafilatura's: {rates['gleaner'] / rates['trafilatura']:.2f}")
+    for label in COMPARED:
+        share = worse_share(f1s[label], f1s["trafilatura"])
+        print(f"{label}: pages {WORSE_MARGIN} or more below trafilatura's F1: {share:.1%}")
 
 
 def same_title(found: str | None, truth: str | None) -> bool:
@@ -205,6 +235,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--limit", type=int, help="Only the first N corpus pages.")
+    parser.add_argument(
+        "--halves", action="store_true", help="Also score even- and odd-numbered pages apart."
+    )
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
     warm_up()  # the language model loads once per process, as in the extraction workers
@@ -214,6 +247,9 @@ def main() -> None:
     if (args.corpus / "truth.jsonl").exists():
         pages = list(corpus_pages(args.corpus, args.limit))
         run(f"development corpus ({args.corpus.name})", pages)
+        if args.halves:
+            run("development corpus, even pages", pages[0::2])
+            run("development corpus, odd pages", pages[1::2])
         run_metadata(pages, halves=True)
     else:
         print(f"\n(no development corpus at {args.corpus}; pass --corpus)")

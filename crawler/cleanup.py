@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from crawler.textnorm import normalize_space, repair_escapes, text_key, typographic_count
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Sequence
+    from collections.abc import Callable, Collection, Iterable, Sequence
 
+    from crawler.explain import Explanation
     from crawler.sites import CleanupRules
 
 #: Headings that open the blocks news sites put after the article: they end the text.
@@ -111,6 +114,10 @@ PROSE_MIN_CHARS = 200
 #: Longer paragraphs are not taken for headings at all (which saves computing their keys).
 MAX_HEADING_CHARS = 80
 
+#: A paragraph this long printed again anywhere later in the text is a copy (a page that shows
+#: its article twice, once per layout); shorter ones ("Pros", "Step 1") may well repeat.
+REPEAT_MIN_CHARS = 160
+
 #: Punctuation a heading may end with ("Read more:", "Related »"; quotes are folded by then).
 _HEADING_END = ' :.…"›>→-–—|'
 
@@ -148,7 +155,11 @@ def normalize_paragraphs(paragraphs: Iterable[str]) -> list[str]:
 
 def drop_title_lines(paragraphs: Sequence[str], title_keys: Collection[str]) -> list[str]:
     """Without paragraphs that repeat the title (as keyed by ``text_key``), wherever they are."""
-    return [p for p in paragraphs if text_key(p) not in title_keys]
+    if not title_keys:
+        return list(paragraphs)
+    # A paragraph far longer than every title is not one (and its key is not worth computing).
+    longest = 2 * max(map(len, title_keys)) + 16
+    return [p for p in paragraphs if len(p) > longest or text_key(p) not in title_keys]
 
 
 def drop_share_labels(paragraphs: Sequence[str]) -> list[str]:
@@ -217,9 +228,66 @@ def collapse_duplicates(paragraphs: Sequence[str]) -> list[str]:
     return kept
 
 
+def drop_repeats(paragraphs: Sequence[str]) -> list[str]:
+    """Without later copies of a paragraph of :data:`REPEAT_MIN_CHARS` or more, wherever they are
+    (exact copies, whitespace aside)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if len(paragraph) >= REPEAT_MIN_CHARS:
+            if paragraph in seen:
+                continue
+            seen.add(paragraph)
+        kept.append(paragraph)
+    return kept
+
+
 def _similar_length(a: str, b: str) -> bool:
     """Whether two paragraphs are close enough in length to be copies (escapes, spacing aside)."""
     return abs(len(a) - len(b)) <= 4 + max(len(a), len(b)) // 10
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the paragraph cleanup: a rule code and what the step keeps.
+
+    ``keep`` takes the paragraphs and returns the kept ones, in order; it may only drop
+    paragraphs (or keep the better of two copies), so what it removed can be told from its
+    input and output and recorded under ``rule``.
+    """
+
+    rule: str
+    keep: Callable[[Sequence[str]], list[str]]
+
+
+def cleanup_steps(
+    rules: CleanupRules | None = None, title_keys: Collection[str] = ()
+) -> list[Step]:
+    """The built-in steps and the site's, in order: title lines, share labels, site phrases, site
+    stop phrases, trailing blocks, consecutive duplicates, later copies of long paragraphs."""
+    steps = [
+        Step("title_line", partial(drop_title_lines, title_keys=title_keys)),
+        Step("share_widget", drop_share_labels),
+    ]
+    if rules is not None:
+        steps.append(Step("site_drop_phrase", partial(drop_phrases, phrases=rules.drop_phrases)))
+        steps.append(Step("site_stop_phrase", partial(cut_at_phrases, phrases=rules.stop_phrases)))
+    steps.append(Step("trailing_block", cut_trailing_blocks))
+    steps.append(Step("duplicate", collapse_duplicates))
+    steps.append(Step("duplicate", drop_repeats))
+    return steps
+
+
+def run_steps(
+    paragraphs: Sequence[str], steps: Iterable[Step], explanation: Explanation | None = None
+) -> list[str]:
+    """``paragraphs`` through each step in turn; each step's removals go to ``explanation``."""
+    kept = list(paragraphs)
+    for step in steps:
+        before, kept = kept, step.keep(kept)
+        if explanation is not None:
+            explanation.removed_paragraphs(step.rule, before, kept)
+    return kept
 
 
 def clean_paragraphs(
@@ -227,23 +295,20 @@ def clean_paragraphs(
     rules: CleanupRules | None = None,
     *,
     title_keys: Collection[str] = (),
+    extra_steps: Sequence[Step] = (),
+    explanation: Explanation | None = None,
 ) -> list[str]:
-    """All cleanup rules, in order: normalize, title lines, share labels, site phrases, site stop
-    phrases, trailing blocks, consecutive duplicates.
+    """Paragraphs normalized, then through :func:`cleanup_steps` and ``extra_steps``.
 
     Args:
-        paragraphs: the text's paragraphs as trafilatura gave them.
+        paragraphs: the text's paragraphs as extraction gave them.
         rules: the site's rules; ``None`` for the built-in rules only.
         title_keys: ``text_key`` of every title-like string, to drop lines that repeat the title.
+        extra_steps: steps run after the built-in ones (a site's learned boilerplate, say).
+        explanation: collects what each step removed, if given.
 
     Returns:
         The cleaned paragraphs.
     """
-    cleaned = normalize_paragraphs(paragraphs)
-    cleaned = drop_title_lines(cleaned, title_keys)
-    cleaned = drop_share_labels(cleaned)
-    if rules is not None:
-        cleaned = drop_phrases(cleaned, rules.drop_phrases)
-        cleaned = cut_at_phrases(cleaned, rules.stop_phrases)
-    cleaned = cut_trailing_blocks(cleaned)
-    return collapse_duplicates(cleaned)
+    steps = [*cleanup_steps(rules, title_keys), *extra_steps]
+    return run_steps(normalize_paragraphs(paragraphs), steps, explanation)

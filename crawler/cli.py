@@ -247,6 +247,9 @@ def sites(check: bool, sites_file: str | None) -> None:
 @sites_option
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.option(
+    "--explain", is_flag=True, help="Also list every piece removed and the rule that removed it."
+)
 def extract(
     source: str,
     url: str | None,
@@ -254,11 +257,16 @@ def extract(
     sites_file: str | None,
     db_path: str,
     as_json: bool,
+    explain: bool,
 ) -> None:
     """Extract one page (a saved file or a URL) and show the record gleaner would store.
 
     With --site, the site's boilerplate paragraphs (learned from its crawled pages, and your
     `gleaner boilerplate` rules) are removed too, as a crawl would, and listed.
+
+    With --explain, the record is followed by what extraction removed (share widgets, trailing
+    blocks, repeated captions, site boilerplate, ...), each with the rule that removed it; with
+    --json too, the JSON has a "removed" list of {"rule", "text"}.
 
     Example:
 
@@ -279,9 +287,10 @@ def extract(
             page_url = url or Path(source).resolve().as_uri()
     except (SitesFileError, KeyError, OSError, ValueError) as exc:
         raise _fail(exc) from None
-    record = extract_article(html, page_url, site)
+    record = extract_article(html, page_url, site, explain=explain)
     removed: list[str] | None = None
     if site is not None:
+        from crawler.explain import removals
         from crawler.site_boilerplate import load_site_boilerplate
 
         try:
@@ -289,22 +298,28 @@ def extract(
         except WarehouseError as exc:
             raise _fail(exc) from None
         text, removed = boilerplate.strip(record.text)
-        record = record.model_copy(update={"text": text})
+        record = record.model_copy(
+            update={"text": text, "removed": record.removed + removals("site_boilerplate", removed)}
+        )
     if as_json:
-        if removed is None:
-            console.out(record.model_dump_json(indent=2), highlight=False)
-        else:
-            data = {**record.model_dump(mode="json"), "boilerplate_removed": removed}
-            console.out(dumps(data), highlight=False)
+        data = record.model_dump(mode="json")
+        if removed is not None:
+            data["boilerplate_removed"] = removed
+        if explain:
+            data["removed"] = [{"rule": r.rule, "text": r.text} for r in record.removed]
+        console.out(dumps(data), highlight=False)
         return
-    from crawler.report_view import print_record
+    from crawler.report_view import print_record, print_removals
 
     print_record(record, console)
-    if removed:
+    if removed and not explain:
         console.print()
         console.out(f"Removed as {site_name}'s boilerplate ({len(removed)} paragraph(s)):")
         for paragraph in removed:
             console.out(f"  - {paragraph}", highlight=False)
+    if explain:
+        console.print()
+        print_removals(record, console)
 
 
 @cli.command()

@@ -1,7 +1,8 @@
 """Article extraction: HTML in, a clean :class:`ExtractedArticle` out.
 
-trafilatura does the main work; gleaner's cleanup (site rules, collapsed duplicate paragraphs,
-repaired escapes, titles freed of glued tag labels) runs on top. Pure: no Scrapy, no network.
+trafilatura chooses the main text and :mod:`crawler.body` checks it against the page; gleaner's
+cleanup (site rules, collapsed duplicate paragraphs, repaired escapes, titles freed of glued tag
+labels) runs on top. Pure: no Scrapy, no network.
 """
 
 from __future__ import annotations
@@ -9,21 +10,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from crawler.authors import find_authors
-from crawler.body import extract_paragraphs
+from crawler.body import declared_paragraphs, extract_body
 from crawler.cleanup import clean_paragraphs
 from crawler.dates import ListedSource, find_dates
 from crawler.decode import decode_html
-from crawler.dom import drop_elements, element_text, parse_html
+from crawler.dom import compile_selector, drop_elements, element_text, parse_html
+from crawler.explain import Explanation, Removal
 from crawler.language import page_language
 from crawler.metadata import find_canonical, find_description, find_language, read_page
+from crawler.mojibake import repair_mojibake
 from crawler.prune import prune_furniture
 from crawler.textnorm import normalize_space, repair_escapes
 from crawler.titles import find_title
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from lxml.html import HtmlElement
 
     from crawler.sites import SiteConfig
@@ -62,6 +67,14 @@ class ExtractedArticle(BaseModel):
     modified_source: str | None = None
     """Where ``modified_at`` came from: ``json-ld``, ``meta``, ``time``, ``listing``, ``feed`` or
     ``sitemap``."""
+    body_source: str | None = None
+    """Where ``text`` came from: ``trafilatura`` (its text as is), ``trafilatura+blocks`` (with
+    list items and headings it left out put back) or ``json-ld`` (the article body the page
+    declares, when it holds the extracted text and more); ``None`` when there is no text."""
+    removed: tuple[Removal, ...] = Field(default=(), exclude=True)
+    """With ``explain=True``, every piece extraction removed and the rule that removed it, in
+    order (see :mod:`crawler.explain`); otherwise empty. Never stored, and left out of
+    ``model_dump()`` unless asked for by name."""
 
 
 def extract_article(
@@ -73,6 +86,7 @@ def extract_article(
     listed_at: datetime | None = None,
     listed_source: ListedSource | None = None,
     fetched_at: datetime | None = None,
+    explain: bool = False,
 ) -> ExtractedArticle:
     """Extract one article page.
 
@@ -85,16 +99,20 @@ def extract_article(
             against the page's own dates (see :func:`crawler.dates.reconcile`).
         listed_source: what gave ``listed_at``: ``listing``, ``feed`` or ``sitemap``.
         fetched_at: when the page was fetched; no date may lie (much) later. Defaults to now.
+        explain: record every removal in ``removed``.
 
     Returns:
         The extracted record; ``text`` is empty when no main text was found.
     """
-    tree = parse_html(html if isinstance(html, str) else decode_html(html))
+    tree = parse_html(repair_mojibake(html if isinstance(html, str) else decode_html(html)))
     if tree is None:
         fallback = repair_escapes(normalize_space(headline)) if headline else None
         return ExtractedArticle(url=url, title=fallback or None)
+    explanation = Explanation(enabled=explain)
     rules = site.cleanup if site is not None else None
     if rules is not None:
+        if explain:
+            _explain_selectors(tree, rules.drop_selectors, explanation)
         drop_elements(tree, rules.drop_selectors)
     # Everything but the body is read first: pruning and trafilatura change the tree.
     page = read_page(tree)
@@ -104,8 +122,11 @@ def extract_article(
     )
     authors = find_authors(tree, page, url)
     captions = _captions(tree)
-    prune_furniture(tree)
-    paragraphs = clean_paragraphs(extract_paragraphs(tree, url), rules, title_keys=title.seen)
+    prune_furniture(tree, explanation)
+    body = extract_body(tree, url, explanation, declared=declared_paragraphs(page))
+    paragraphs = clean_paragraphs(
+        body.paragraphs, rules, title_keys=title.seen, explanation=explanation
+    )
     text = "\n\n".join(paragraphs)
     return ExtractedArticle(
         url=url,
@@ -121,7 +142,20 @@ def extract_article(
         tags=tuple(page.tags),
         description=find_description(page),
         captions=captions,
+        body_source=body.source if paragraphs else None,
+        removed=tuple(explanation.removals),
     )
+
+
+def _explain_selectors(
+    tree: HtmlElement, selectors: Iterable[str], explanation: Explanation
+) -> None:
+    """Record the text of every element the site's ``drop_selectors`` match (rule
+    ``site_selector``), as :func:`~crawler.dom.drop_elements` is about to remove them."""
+    for selector in selectors:
+        for element in compile_selector(selector)(tree):
+            if hasattr(element, "text_content"):
+                explanation.removed("site_selector", element_text(element))
 
 
 def _captions(tree: HtmlElement) -> tuple[str, ...]:

@@ -1,9 +1,13 @@
-"""Page furniture removed from the tree before extraction: share widgets and trailing link blocks."""
+"""Page furniture removed from the tree before extraction: share widgets, trailing link blocks,
+and boxes whose class names them a disclaimer, a pop-up, a carousel, a cookie notice or a
+tooltip."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+
+from lxml import etree
 
 from crawler.cleanup import (
     MAX_HEADING_CHARS,
@@ -17,6 +21,8 @@ from crawler.textnorm import normalize_space
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+
+    from crawler.explain import Explanation
 
 #: Elements that may carry a trailing-block heading.
 _HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span")
@@ -39,18 +45,44 @@ _CONTAINER_TAGS = frozenset(("div", "section", "aside", "nav", "footer"))
 #: Never removed whole: they hold the article itself.
 _KEEP_TAGS = frozenset(("html", "body", "main", "article"))
 
+#: Words in a class or id that name a box, and the rule code it is removed under: affiliate and
+#: legal disclaimers, pop-ups and modal dialogs (newsletter offers), carousels, cookie and
+#: consent notices, and tooltips.
+BOX_WORDS = {
+    "disclaimer": ("disclaim", "disclosure"),
+    "popup": ("popup", "modal"),
+    "carousel": ("carousel",),
+    "consent": ("cookie", "consent", "gdpr"),
+    "tooltip": ("tooltip",),
+}
 
-def prune_furniture(tree: HtmlElement) -> int:
+#: A box holding more than this share of the page's text is never removed: it is the article.
+MAX_BOX_SHARE = 0.3
+
+_BOX_RULES = {word: rule for rule, words in BOX_WORDS.items() for word in words}
+_BOX_WORD = re.compile("|".join(_BOX_RULES))
+
+
+def prune_furniture(tree: HtmlElement, explanation: Explanation | None = None) -> int:
     """Remove share widgets and trailing link blocks; return how many elements went.
 
     A share widget is a block whose whole text is share labels ("Share on X Copy link"). A
     trailing link block is a container that opens with a trailing-block heading ("Related
-    Stories", "Most Popular Articles", ...) and holds no prose paragraph.
+    Stories", "Most Popular Articles", ...) and holds no prose paragraph. A box is an element
+    whose class or id has one of :data:`BOX_WORDS` and that holds at most
+    :data:`MAX_BOX_SHARE` of the page's text. Each removal is recorded in ``explanation``
+    (rules ``share_widget``, ``trailing_block`` and those of :data:`BOX_WORDS`), if given.
     """
-    doomed = [*_share_widgets(tree), *_trailing_blocks(tree)]
+    doomed = [
+        *(("share_widget", e) for e in _share_widgets(tree)),
+        *(("trailing_block", e) for e in _trailing_blocks(tree)),
+        *_boxes(tree),
+    ]
     removed = 0
-    for element in doomed:
+    for rule, element in doomed:
         if element.getparent() is not None:
+            if explanation is not None and explanation.enabled:
+                explanation.removed(rule, " ".join(element.itertext()))
             element.drop_tree()
             removed += 1
     return removed
@@ -79,6 +111,30 @@ def _share_widgets(tree: HtmlElement) -> list[HtmlElement]:
             found.append(top)
             seen.update(top.iter(*_LABEL_TAGS))
     return found
+
+
+def _boxes(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
+    """The outermost boxes :data:`BOX_WORDS` name, with their rule codes."""
+    found: list[tuple[str, HtmlElement]] = []
+    for element in tree.iter(etree.Element):  # a plain walk: much cheaper than an XPath test
+        names = element.get("class"), element.get("id")
+        if names == (None, None) or element.tag in _KEEP_TAGS:
+            continue
+        match = _BOX_WORD.search(f"{names[0]} {names[1]}".lower())
+        if match is not None:
+            found.append((_BOX_RULES[match.group()], element))
+    if not found:
+        return []
+    limit = MAX_BOX_SHARE * len(tree.text_content())
+    boxes: list[tuple[str, HtmlElement]] = []
+    inside: set[HtmlElement] = set()
+    for rule, element in found:  # document order: an outer box comes before those inside it
+        if any(a in inside for a in element.iterancestors()):
+            continue
+        if len(element.text_content()) <= limit:
+            boxes.append((rule, element))
+            inside.add(element)
+    return boxes
 
 
 def own_text(element: HtmlElement) -> str:

@@ -248,3 +248,16 @@ def print_record(record: ExtractedArticle, console: Console) -> None:
     console.print(table)
     console.print()
     console.print(Text(record.text))
+
+
+def print_removals(record: ExtractedArticle, console: Console) -> None:
+    """Print what extraction removed from the page, in order: each rule and the text it removed."""
+    if not record.removed:
+        console.print(Text("Nothing was removed."))
+        return
+    table = Table(title=f"Removed ({len(record.removed)})", show_edge=False)
+    table.add_column("rule", style="bold", no_wrap=True)
+    table.add_column("removed text", overflow="fold")
+    for removal in record.removed:
+        table.add_row(removal.rule, Text(removal.text))
+    console.print(table)

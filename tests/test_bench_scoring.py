@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.extraction import Page, score, shingles
+from bench.extraction import Page, page_f1, score, shingles, worse_share
 
 
 def test_shingles_count_repeats_and_short_texts() -> None:
@@ -24,3 +24,12 @@ def test_score_of_perfect_partial_and_empty_extractions() -> None:
     assert leaky["without_leaked"] == 1.0
     assert leaky["precision"] == pytest.approx(3 / 4)
     assert score([page], [""])["f1"] == 0.0
+
+
+def test_page_f1_and_the_share_of_pages_worse_than_a_reference() -> None:
+    page = Page("u", b"", "one two three four five six", [], [])
+    assert page_f1(page, "one two three four five six") == pytest.approx(1.0)
+    assert page_f1(page, "one two three four five") == pytest.approx(0.8)  # P 1, R 2/3
+    assert page_f1(page, "nothing in common at all") == 0.0
+    assert worse_share([0.8, 0.95, 0.5], [0.9, 1.0, 0.9]) == pytest.approx(2 / 3)
+    assert worse_share([0.9, 1.0], [0.9, 1.0]) == 0.0

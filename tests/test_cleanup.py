@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from crawler.cleanup import (
     PROSE_MIN_CHARS,
+    REPEAT_MIN_CHARS,
     clean_paragraphs,
     collapse_duplicates,
     cut_at_phrases,
     cut_trailing_blocks,
     drop_phrases,
+    drop_repeats,
     drop_share_labels,
     drop_title_lines,
     is_share_run,
@@ -141,3 +143,10 @@ def test_clean_paragraphs_applies_built_in_and_site_rules_in_order() -> None:
     ]
     assert clean_paragraphs(text, rules, title_keys={text_key(title)}) == PROSE
     assert clean_paragraphs([*PROSE[:2], "Subscribe today", *PROSE[2:]], rules) == PROSE[:2]
+
+
+def test_drop_repeats_keeps_the_first_copy_of_a_long_paragraph_only() -> None:
+    text = [PROSE[0], PROSE[1], "Pros", PROSE[0], "Pros", PROSE[2], PROSE[1]]
+    assert len(PROSE[0]) >= REPEAT_MIN_CHARS
+    assert drop_repeats(text) == [PROSE[0], PROSE[1], "Pros", "Pros", PROSE[2]]
+    assert clean_paragraphs([*PROSE[:3], *PROSE[:3]]) == PROSE[:3]

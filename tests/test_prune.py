@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crawler.cleanup import PROSE_MIN_CHARS
 from crawler.dom import parse_html
+from crawler.explain import Explanation
 from crawler.prune import own_text, prune_furniture
 
 LONG = (
@@ -102,3 +103,42 @@ def test_own_text_skips_children_but_keeps_their_tails() -> None:
     assert tree is not None
     (link,) = tree.xpath("//a[@id='x']")
     assert " ".join(own_text(link).split()) == "Share on X"
+
+
+def test_disclaimer_popup_and_carousel_boxes_are_removed_with_their_rules() -> None:
+    tree = parse_html(
+        page(
+            f"<p>{LONG}</p><p>{LONG}</p>"
+            "<div class='affiliate-Disclosure'>We may earn a commission from links.</div>"
+            "<div id='newsletterModal'><p>Sign up for the briefing</p>"
+            "<div class='modal-body'>Enter your email</div></div>"
+            "<ul class='photo-carousel'><li>Photo one</li><li>Photo two</li></ul>"
+        )
+    )
+    assert tree is not None
+    explanation = Explanation(enabled=True)
+    assert prune_furniture(tree, explanation) == 3
+    assert [r.rule for r in explanation.removals] == ["disclaimer", "popup", "carousel"]
+    text = " ".join(tree.text_content().split())
+    assert text.endswith(f"{LONG}{LONG}")
+    for gone in ("commission", "Sign up", "email", "Photo"):
+        assert gone not in text
+
+
+def test_cookie_notices_and_tooltips_are_boxes_too() -> None:
+    tree = parse_html(
+        page(
+            f"<p>{LONG}</p><div id='cookie-notice'>We use cookies to improve the site.</div>"
+            "<span class='tooltip-text'>Annual percentage yield</span>"
+        )
+    )
+    assert tree is not None
+    explanation = Explanation(enabled=True)
+    assert prune_furniture(tree, explanation) == 2
+    assert [r.rule for r in explanation.removals] == ["consent", "tooltip"]
+
+
+def test_a_box_holding_most_of_the_text_is_the_article_and_stays() -> None:
+    removed, text = texts_after_pruning(f"<div class='modal'><p>{LONG}</p></div><p>Short.</p>")
+    assert removed == 0
+    assert LONG in text
