@@ -18,6 +18,7 @@ import duckdb
 from rich.console import Console
 
 from crawler import __version__
+from crawler.cli_export import export
 from crawler.output import FORMATS, dumps, render_rows
 from crawler.sites import SiteConfig, SitesFileError, find_site, load_sites, sites_file_path
 from warehouse.errors import WarehouseError
@@ -614,6 +615,9 @@ def _wait_for_interrupt() -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
+
+
+cli.add_command(export)
 
 
 def main() -> None:
