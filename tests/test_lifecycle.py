@@ -24,6 +24,7 @@ from warehouse.lifecycle import (
 from warehouse.queries import list_runs, run_report
 from warehouse.runs import finish_run, settle_runs, start_run
 from warehouse.sql import run_user_sql
+from warehouse.state import read_site_state
 
 # Records a run in the warehouse (and a decision taken at argv[3]), prints its PID, then waits
 # until killed.
@@ -176,3 +177,22 @@ def test_a_reader_shows_interrupted_when_the_file_cannot_be_written(db: Path) ->
         proc.stdout.close()
     assert settle_runs(db) == set()
     assert query(db, "SELECT status FROM runs WHERE run_id = 'later'") == [("interrupted",)]
+
+
+def test_a_crawl_after_an_interrupted_one_knows_the_previous_was_cut_short(db: Path) -> None:
+    assert read_site_state(db, "demo").previous_complete  # no warehouse yet
+    start_run(db, "r1", ["demo"], {})
+    finish_run(db, "r1", "finished", "finished", {})
+    start_run(db, "r2", ["demo"], {})
+    assert read_site_state(db, "demo", run_id="r2").previous_complete
+    killed_run(db, "r3")
+    start_run(db, "r4", ["demo"], {})  # its writable open marks r3 interrupted
+    assert not read_site_state(db, "demo", run_id="r4").previous_complete
+    assert read_site_state(db, "other", run_id="r4").previous_complete
+    finish_run(db, "r4", "finished", "finished", {})
+    start_run(db, "r5", ["demo"], {})
+    finish_run(db, "r5", "finished", "reextract", {})  # a re-extraction crawls nothing
+    assert read_site_state(db, "demo").previous_complete
+    start_run(db, "r6", ["demo"], {})
+    finish_run(db, "r6", "finished", "closespider_pagecount", {})
+    assert not read_site_state(db, "demo").previous_complete
