@@ -18,7 +18,7 @@ from warehouse.migrations import apply_migrations
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-DEFAULT_RETRY_S = 10.0
+DEFAULT_RETRY_S = 30.0
 """How long :func:`connect` waits for another process to release the file lock."""
 
 ENV_VAR = "GLEANER_DB"
