@@ -35,10 +35,12 @@ class Served:
 
 
 @contextmanager
-def serve_demo(tmp: Path, articles: int = 60) -> Iterator[Served]:
+def serve_demo(tmp: Path, articles: int = 60, seed: int = 7) -> Iterator[Served]:
     """Serve the demo site (``python -m crawler.demo``) in a child process until the block ends."""
+    tmp.mkdir(parents=True, exist_ok=True)
     log, truth = tmp / "requests.log", tmp / "truth.jsonl"
-    args = ["--port", "0", "--articles", str(articles), "--log", str(log), "--truth", str(truth)]
+    args = ["--port", "0", "--articles", str(articles), "--seed", str(seed)]
+    args += ["--log", str(log), "--truth", str(truth)]
     proc = subprocess.Popen(
         [sys.executable, "-m", "crawler.demo", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
