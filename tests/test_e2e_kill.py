@@ -107,14 +107,19 @@ def test_a_crawl_killed_mid_run_is_interrupted_and_the_next_run_finishes_its_wor
     truth = site.truth()
     kept = query(db, "SELECT url, title, text FROM articles")
     assert len(kept) < len(uninterrupted), "killed before the crawl was done"
-    for url, title, text in kept:
+    for url, title, text in [k for k in kept if k[0] in truth]:  # a wire copy is no truth article
         assert title == truth[url]["title"]
         assert text.split() == truth[url]["text"].split()
 
     mark = len(site.requested())
     gleaner("crawl", "demo", "--sites", str(sites), "--db", str(db))
 
-    assert stored(db) == uninterrupted
+    # Which of an article and its wire copy is stored follows the order they are committed in,
+    # so the texts and their number are compared.
+    after = stored(db)
+    assert sorted(text for _, text in after.values()) == sorted(
+        text for _, text in uninterrupted.values()
+    )
     assert query(db, "SELECT count(*), count(DISTINCT url_key) FROM articles")[0] == (
         len(uninterrupted),
         len(uninterrupted),
