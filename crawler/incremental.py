@@ -81,6 +81,9 @@ class CrawlState:
     refresh: bool = False
     recheck_after: timedelta | None = None
     retry_failed_after: timedelta | None = None
+    previous_complete: bool = True
+    """Whether the site's previous crawl did all its work; when not, pagination is followed past
+    pages that list only known articles (see :meth:`stops_at`)."""
 
     @classmethod
     def build(
@@ -128,11 +131,32 @@ class CrawlState:
                 )
                 fetched.fetched_at = f.fetched_at
         listings: dict[str, StoredListing] = {s.url_key: s for s in stored.listings}
-        return cls(known, listings, refresh, recheck_after, retry_failed_after)
+        return cls(
+            known, listings, refresh, recheck_after, retry_failed_after, stored.previous_complete
+        )
 
     def is_known(self, key: str) -> bool:
         """Whether the warehouse has a decision for this URL key (and the run is not a refresh)."""
         return not self.refresh and key in self.known
+
+    def stops_at(self, listed_keys: list[str], *, stop_at_known: bool = True) -> bool:
+        """Whether a listing's pagination ends at a page listing these URL keys.
+
+        It does when the page lists only known articles, the site's ``stop_at_known`` is on, and
+        the previous crawl did all its work. After an interrupted (or failed, or page-limited)
+        crawl, a page whose articles that crawl stored may still precede pages it never reached,
+        so the next crawl follows pagination to its end.
+
+        Args:
+            listed_keys: The URL keys the page lists.
+            stop_at_known: The site's ``stop_at_known``.
+
+        Returns:
+            True to stop following pagination.
+        """
+        if not (stop_at_known and self.previous_complete and listed_keys):
+            return False
+        return all(self.is_known(key) for key in listed_keys)
 
     def action(self, key: str, listed_at: datetime | None, now: datetime) -> Action:
         """What to do with a listed article, given the date its listing shows."""

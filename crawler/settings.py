@@ -6,6 +6,8 @@ in the sites file and are applied by ``NewsSpider.from_crawler``.
 
 from __future__ import annotations
 
+import os
+
 BOT_NAME = "gleaner"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -48,7 +50,8 @@ LOG_LEVEL = "INFO"
 GLEANER_DB = "gleaner.duckdb"  # warehouse file; the CLI uses --db, then $GLEANER_DB
 GLEANER_SITES_FILE = None  # sites file; None: $GLEANER_SITES, then ./sites.toml
 GLEANER_RUN_ID = None  # run id; None: a new one for each crawl
-GLEANER_BATCH_SIZE = 500  # rows buffered before one warehouse transaction
+# rows buffered before one warehouse transaction; $GLEANER_BATCH_SIZE, else 500
+GLEANER_BATCH_SIZE = int(os.environ.get("GLEANER_BATCH_SIZE") or 500)
 GLEANER_FLUSH_SECONDS = 30.0  # longest wait before buffered rows are committed
 GLEANER_EXTRACT_WORKERS = None  # extraction processes; None: one per core, 0: a thread instead
 GLEANER_PROGRESS = False  # show a live progress line on stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from crawler.incremental import Action, CrawlState, validators
@@ -88,3 +89,16 @@ def test_transient_failures_are_retried_after_a_while_and_404s_are_not() -> None
 def test_validators_send_only_what_the_server_gave() -> None:
     assert validators(None, None) == {}
     assert validators('W/"x"', None) == {"If-None-Match": 'W/"x"'}
+
+
+def test_pagination_stops_at_a_page_of_known_articles_only_after_a_complete_crawl() -> None:
+    known = [url_key(CANON)]
+    mixed = [url_key(CANON), url_key("http://news.test/2025/11/20/new-story.html")]
+    state = CrawlState.build(stored())
+    assert state.stops_at(known)
+    assert not state.stops_at(mixed)
+    assert not state.stops_at([])
+    assert not state.stops_at(known, stop_at_known=False)
+    # The previous crawl was cut short: pages after this one may hold articles it never reached.
+    cut_short = CrawlState.build(replace(stored(), previous_complete=False))
+    assert not cut_short.stops_at(known)

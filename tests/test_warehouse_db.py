@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -21,7 +22,6 @@ from warehouse.writer import write_batch
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 TABLES = {
     "_migrations",
@@ -228,6 +228,8 @@ def test_locked_error_names_the_holding_process(
     assert caught.value.pid == holder.pid
     assert f"process {holder.pid}" in str(caught.value)
     assert str(db) in str(caught.value)
+    if Path(f"/proc/{holder.pid}/cmdline").exists():  # the holder's command line, to find it by
+        assert "from warehouse.db import connect" in str(caught.value)
 
 
 def test_open_succeeds_once_the_holder_exits(db: Path, holder: subprocess.Popen[str]) -> None:

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from warehouse.errors import WarehouseError, WarehouseLockedError, WarehouseMissingError
+from warehouse.lifecycle import mark_gone_runs
 from warehouse.migrations import apply_migrations
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-DEFAULT_RETRY_S = 10.0
+DEFAULT_RETRY_S = 30.0
 """How long :func:`connect` waits for another process to release the file lock."""
 
 ENV_VAR = "GLEANER_DB"
@@ -66,7 +67,8 @@ def connect(
     """Open the warehouse, waiting a bounded time for another process's lock.
 
     Every connection uses UTC as its session time zone. A writable connection creates the file
-    if needed and applies pending migrations before it is returned.
+    if needed, applies pending migrations and marks the runs of this host whose process is gone
+    ``interrupted`` (:func:`warehouse.lifecycle.mark_gone_runs`) before it is returned.
 
     Args:
         path: The DuckDB file.
@@ -98,6 +100,7 @@ def connect(
             conn.execute("SET lock_configuration = true")
         if not read_only:
             apply_migrations(conn)
+            mark_gone_runs(conn)
     except BaseException:
         conn.close()
         raise

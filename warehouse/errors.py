@@ -29,7 +29,8 @@ class WarehouseLockedError(WarehouseError):
         self.waited_s = waited_s
         who = "another process"
         if pid is not None:
-            who = f"process {pid}" + (f" ({holder})" if holder else "")
+            command = command_line(pid) or holder
+            who = f"process {pid}" + (f" ({command})" if command else "")
         if read_only:
             advice = (
                 "A crawl or load holds the lock only while it commits a batch, so try again in a "
@@ -47,6 +48,16 @@ class WarehouseLockedError(WarehouseError):
         super().__init__(
             f"The warehouse {path} is locked by {who}; gave up after {waited_s:.1f} s. {advice}"
         )
+
+
+def command_line(pid: int) -> str | None:
+    """The command line of a process, from ``/proc`` (``None`` where it cannot be read)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    words = [w.decode("utf-8", "replace") for w in raw.split(b"\0") if w]
+    return " ".join(words) or None
 
 
 class WarehouseMissingError(WarehouseError, FileNotFoundError):

@@ -275,12 +275,21 @@ _SITE_BOILERPLATE = (
 # Where each article's modification time came from, as ``published_source`` says for publication.
 _MODIFIED_SOURCE = ("ALTER TABLE articles ADD COLUMN modified_source VARCHAR",)
 
+# Who runs a run: its host, PID and process start time, so a run whose process is gone can be
+# told from one still running (warehouse/lifecycle.py).
+_RUN_PROCESS = (
+    "ALTER TABLE runs ADD COLUMN host VARCHAR",
+    "ALTER TABLE runs ADD COLUMN pid INTEGER",
+    "ALTER TABLE runs ADD COLUMN process_started VARCHAR",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL_SCHEMA),
     Migration(2, "dedupe_and_incremental", _DEDUPE_AND_INCREMENTAL),
     Migration(3, "raw_pages", _RAW_PAGES),
     Migration(4, "site_boilerplate", _SITE_BOILERPLATE),
     Migration(5, "modified_source", _MODIFIED_SOURCE),
+    Migration(7, "run_process", _RUN_PROCESS),
 )
 """Every migration, in the order they apply."""
 

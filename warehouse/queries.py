@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from warehouse.db import DEFAULT_RETRY_S, connect
 from warehouse.dedupe import DECISIONS, DUPLICATE_DECISIONS
 from warehouse.errors import UnknownRunError
-from warehouse.runs import known_run_ids
+from warehouse.lifecycle import GONE_REASON
+from warehouse.runs import known_run_ids, settle_runs
 
 if TYPE_CHECKING:
     import duckdb
@@ -36,8 +37,10 @@ def list_runs(
         ``finished_at`` (ISO 8601 UTC strings or None), ``finish_reason``, ``duration_s``
         (None while running), ``pages`` (responses fetched), ``items`` (decisions taken),
         ``new``, ``updated``, ``unchanged``, ``duplicates`` (by URL, by content and near) and
-        ``rejects``. ``docs/report.md`` documents each field.
+        ``rejects``. ``docs/report.md`` documents each field. A run whose process is gone is
+        ``interrupted`` (see :func:`warehouse.runs.settle_runs`).
     """
+    unsettled = settle_runs(path, retry_s=retry_s)
     conn = connect(path, read_only=True, retry_s=retry_s)
     try:
         cursor = conn.execute(
@@ -49,7 +52,7 @@ def list_runs(
             ORDER BY started_at DESC, run_id DESC
             """
         )
-        return _dicts(cursor)
+        return [_settled(run, unsettled) for run in _dicts(cursor)]
     finally:
         conn.close()
 
@@ -87,11 +90,20 @@ def run_report(
     Raises:
         UnknownRunError: No such run (its message lists the known ones).
     """
+    unsettled = settle_runs(path, retry_s=retry_s)
     conn = connect(path, read_only=True, retry_s=retry_s)
     try:
-        return _report(conn, run)
+        return _settled(_report(conn, run), unsettled)
     finally:
         conn.close()
+
+
+def _settled(run: dict[str, Any], unsettled: set[str]) -> dict[str, Any]:
+    """A run as shown: ``interrupted`` when its process is gone but the file still says
+    ``running`` (the warehouse could not be opened for writing to record it)."""
+    if run["run_id"] in unsettled and run["status"] == "running":
+        return {**run, "status": "interrupted", "finish_reason": GONE_REASON}
+    return run
 
 
 def change_pct(previous: int, current: int) -> float | None:

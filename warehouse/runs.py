@@ -8,8 +8,9 @@ import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
-from warehouse.db import DEFAULT_RETRY_S, write_session
-from warehouse.errors import UnknownRunError, WarehouseError
+from warehouse.db import DEFAULT_RETRY_S, connect, write_session
+from warehouse.errors import UnknownRunError, WarehouseError, WarehouseLockedError
+from warehouse.lifecycle import gone_runs, this_process
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -43,7 +44,7 @@ def start_run(
     *,
     retry_s: float = DEFAULT_RETRY_S,
 ) -> None:
-    """Record a run as ``running``, started now.
+    """Record a run as ``running``, started now, by this process (host, PID and start time).
 
     Args:
         path: The warehouse file (created if needed).
@@ -58,10 +59,20 @@ def start_run(
     with write_session(path, retry_s=retry_s) as conn:
         if run_id in known_run_ids(conn):
             raise WarehouseError(f"Run {run_id!r} is already recorded; start it with a new id.")
+        me = this_process()
         conn.execute(
-            "INSERT INTO runs (run_id, sites, started_at, status, settings) "
-            "VALUES (?, ?, ?, 'running', ?)",
-            [run_id, list(sites), datetime.now(UTC), _to_json(settings)],
+            "INSERT INTO runs "
+            "(run_id, sites, started_at, status, settings, host, pid, process_started) "
+            "VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+            [
+                run_id,
+                list(sites),
+                datetime.now(UTC),
+                _to_json(settings),
+                me.host,
+                me.pid,
+                me.started,
+            ],
         )
 
 
@@ -97,6 +108,42 @@ def finish_run(
             "WHERE run_id = ?",
             [datetime.now(UTC), status, finish_reason, _to_json(counters), run_id],
         )
+
+
+def settle_runs(
+    path: str | os.PathLike[str], *, retry_s: float = DEFAULT_RETRY_S, write_wait_s: float = 2.0
+) -> set[str]:
+    """Before reading: mark the runs of this host whose process is gone ``interrupted``.
+
+    The check is read-only; only when it finds such a run is the warehouse opened for writing,
+    briefly (its writable :func:`~warehouse.db.connect` marks them). When another process keeps
+    the file locked meanwhile (a long query, a notebook), the runs stay ``running`` in the file and
+    their ids are returned, so that what is shown can still say ``interrupted``.
+
+    Args:
+        path: The warehouse file; it must exist.
+        retry_s: How long to wait while a writer holds the lock, for the read-only check.
+        write_wait_s: How long to wait for the write lock when there is something to mark.
+
+    Returns:
+        The ids of the gone runs that could not be marked (usually none).
+
+    Raises:
+        WarehouseMissingError: There is no warehouse at ``path``.
+        WarehouseLockedError: A writer held the lock for more than ``retry_s`` seconds.
+    """
+    conn = connect(path, read_only=True, retry_s=retry_s)
+    try:
+        gone = {run.run_id for run in gone_runs(conn)}
+    finally:
+        conn.close()
+    if not gone:
+        return set()
+    try:
+        connect(path, retry_s=write_wait_s).close()
+    except WarehouseLockedError:
+        return gone
+    return set()
 
 
 def known_run_ids(conn: duckdb.DuckDBPyConnection) -> list[str]:

@@ -11,6 +11,7 @@ import duckdb
 
 from warehouse.db import DEFAULT_RETRY_S, connect
 from warehouse.errors import UserSQLError
+from warehouse.runs import settle_runs
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -88,6 +89,9 @@ def run_user_sql(
 ) -> QueryResult:
     """Run one user query against the warehouse, read-only and without file access.
 
+    Runs of this host whose process is gone are marked ``interrupted`` first
+    (:func:`warehouse.runs.settle_runs`), so that the ``runs`` table tells the truth.
+
     Args:
         path: The warehouse file.
         sql: One statement starting with SELECT, WITH, FROM, EXPLAIN, DESCRIBE, SHOW,
@@ -110,6 +114,7 @@ def run_user_sql(
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1 or None, got {limit}")
     check_user_sql(sql)
+    settle_runs(path, retry_s=retry_s)
     conn = connect(path, read_only=True, retry_s=retry_s, external_access=False)
     timer = None
     if timeout_s is not None:

@@ -75,21 +75,30 @@ class SiteState:
     decisions: list[StoredDecision]
     fetches: list[StoredFetch]
     listings: list[StoredListing]
+    previous_complete: bool = True
+    """Whether the site's previous crawl did all its work (``finished`` with reason
+    ``finished``); false after a run that was interrupted, failed or stopped at a page limit."""
 
 
 def read_site_state(
-    path: str | os.PathLike[str], site: str, *, retry_s: float = DEFAULT_RETRY_S
+    path: str | os.PathLike[str],
+    site: str,
+    *,
+    run_id: str | None = None,
+    retry_s: float = DEFAULT_RETRY_S,
 ) -> SiteState:
     """Read what the warehouse knows of ``site``; empty when the warehouse does not exist yet.
 
     Args:
         path: The warehouse file (opened read-only).
         site: The site's name.
+        run_id: The run about to crawl it, left out when looking for the previous run.
         retry_s: How long to wait while a writer holds the lock.
 
     Returns:
-        The site's articles, the latest decision per URL, the latest article fetch per URL and
-        the stored state of its listing sources.
+        The site's articles, the latest decision per URL, the latest article fetch per URL,
+        the stored state of its listing sources, and whether its previous crawl (re-extractions
+        aside) did all its work.
     """
     try:
         conn = connect(path, read_only=True, retry_s=retry_s)
@@ -127,6 +136,16 @@ def read_site_state(
             """,
             [site],
         ).fetchall()
+        previous = conn.execute(
+            """
+            SELECT status, finish_reason FROM runs
+            WHERE list_contains(sites, ?) AND run_id IS DISTINCT FROM ?
+              AND finish_reason IS DISTINCT FROM 'reextract'
+            ORDER BY started_at DESC, run_id DESC
+            LIMIT 1
+            """,
+            [site, run_id],
+        ).fetchall()
     finally:
         conn.close()
     return SiteState(
@@ -134,6 +153,7 @@ def read_site_state(
         decisions=[StoredDecision(*row) for row in decisions],
         fetches=[StoredFetch(*row) for row in fetches],
         listings=[_listing(row) for row in listings],
+        previous_complete=not previous or previous[0] == ("finished", "finished"),
     )
 
 

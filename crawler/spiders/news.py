@@ -106,7 +106,9 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         """Read what the warehouse knows of the site, then request every listing source."""
         settings = self.crawler.settings
-        stored = await asyncio.to_thread(read_site_state, settings["GLEANER_DB"], self.site.name)
+        stored = await asyncio.to_thread(
+            read_site_state, settings["GLEANER_DB"], self.site.name, run_id=self.run_id
+        )
         retry = settings.getfloat("GLEANER_RETRY_FAILED_AFTER", 3600.0)
         self.state = CrawlState.build(
             stored,
@@ -231,7 +233,8 @@ class NewsSpider(scrapy.Spider):
         kind: SourceKind,
     ) -> list[Any]:
         """Requests for the listed articles due a fetch, rows for those skipped, and requests for
-        further sources; pagination stops at a page that lists only known articles."""
+        further sources; pagination stops at a page that lists only known articles (unless the
+        previous crawl was cut short: see :meth:`CrawlState.stops_at`)."""
         now = _now()
         out: list[Any] = []
         for item in listed:
@@ -261,8 +264,8 @@ class NewsSpider(scrapy.Spider):
             )
         link_kind: SourceKind = "sitemap" if kind == "sitemap" else "listing"
         out += [self._source_request(link, link_kind) for link in links]
-        only_known = bool(listed) and all(self.state.is_known(i.url_key) for i in listed)
-        if not (self.site.stop_at_known and only_known):
+        keys = [i.url_key for i in listed]
+        if not self.state.stops_at(keys, stop_at_known=self.site.stop_at_known):
             out += [self._source_request(link, kind) for link in pagination]
         return out
 
