@@ -622,6 +622,12 @@ def boilerplate_forget(site: str, text: tuple[str, ...], db_path: str) -> None:
     console.out(f"{site}: forgot {rule.action} {rule.key}: {rule.text}", highlight=False)
 
 
+from crawler.cli_schedule import schedule, scheduler  # noqa: E402
+
+cli.add_command(schedule)
+cli.add_command(scheduler)
+
+
 def _wait_for_interrupt() -> None:
     import signal
     import threading

@@ -275,12 +275,24 @@ _SITE_BOILERPLATE = (
 # Where each article's modification time came from, as ``published_source`` says for publication.
 _MODIFIED_SOURCE = ("ALTER TABLE articles ADD COLUMN modified_source VARCHAR",)
 
+# Crawl schedules set with ``gleaner schedule add``; one overrides the sites file's for its site.
+_SCHEDULES = (
+    """
+    CREATE TABLE schedules (
+        site VARCHAR PRIMARY KEY,
+        expression VARCHAR NOT NULL,
+        added_at TIMESTAMPTZ NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL_SCHEMA),
     Migration(2, "dedupe_and_incremental", _DEDUPE_AND_INCREMENTAL),
     Migration(3, "raw_pages", _RAW_PAGES),
     Migration(4, "site_boilerplate", _SITE_BOILERPLATE),
     Migration(5, "modified_source", _MODIFIED_SOURCE),
+    Migration(6, "schedules", _SCHEDULES),
 )
 """Every migration, in the order they apply."""
 
