@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.schedules import parse_schedule
-from tests.conftest import GLEANER, ROOT, query
+from tests.conftest import GLEANER, ROOT, gleaner, query
 
 pytestmark = pytest.mark.e2e
 
@@ -121,3 +121,55 @@ def test_scheduler_starts_on_time_never_overlaps_a_site_and_stops_cleanly(
     assert "interrupted" in statuses.values()
     assert "stopping on SIGTERM" in text
     assert text.rstrip().endswith("scheduler stopped")
+
+
+def test_slots_missed_while_the_scheduler_was_down_run_once_at_start(
+    tmp_path: Path, served_demo: tuple[str, Path]
+) -> None:
+    base, _ = served_demo
+    sites = tmp_path / "sites.toml"
+    sites.write_text(
+        f'[[site]]\nname = "late"\nstart_urls = ["{base}"]\ndownload_delay = 0.0\n'
+        'max_pages = 2\nschedule = "every 1s"\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "w.duckdb"
+    gleaner("crawl", "late", "--sites", str(sites), "--db", str(db))
+    time.sleep(2)  # the scheduler was down for several slots since that crawl started
+
+    log = tmp_path / "scheduler.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [*GLEANER, "scheduler", "--sites", str(sites), "--db", str(db)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            time.sleep(4)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=90)
+    text = log.read_text()
+    assert code == 0, text
+
+    started_line = next(line for line in text.splitlines() if "scheduler started" in line)
+    up = when(started_line.split()[0])
+    lines = [m for m in map(_LINE.match, text.splitlines()) if m]
+    starts = [m for m in lines if m["event"] == "start"]
+    schedule = parse_schedule("every 1s")
+    off_slot = [
+        m
+        for m in starts
+        if schedule.next_after(when(fields(m["rest"])["slot"]) - timedelta(milliseconds=1))
+        != when(fields(m["rest"])["slot"])
+    ]
+    assert off_slot == starts[:1], f"one catch-up crawl, not one per missed slot\n{text}"
+    slot = when(fields(starts[0]["rest"])["slot"])
+    assert abs((slot - up).total_seconds()) <= 0.5, "run at once, not at the next slot"
+    assert any(m["event"] == "skip" for m in lines), "its later slots came while it ran"
+    statuses = [row[0] for row in query(db, "SELECT status FROM runs ORDER BY started_at")]
+    assert len(statuses) >= 2
+    assert set(statuses) <= {"finished", "interrupted"}
