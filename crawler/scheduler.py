@@ -24,7 +24,8 @@ from typing import IO, TYPE_CHECKING
 from crawler.locks import lock_holder
 from crawler.schedules import SiteSchedule, effective_schedules, next_due, spread_offset
 from crawler.sites import load_sites, sites_file_path
-from warehouse.errors import WarehouseError
+from warehouse.db import DEFAULT_RETRY_S
+from warehouse.errors import WarehouseError, WarehouseLockedError
 from warehouse.runs import new_run_id
 from warehouse.schedules import last_runs, stored_schedules
 
@@ -87,13 +88,13 @@ class Scheduler:
         self._sites = load_sites(self._sites_path)
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, self._on_signal)
-        self._reload(self._now())
+        self._reload(self._now(), retry_s=DEFAULT_RETRY_S)
         self._log(f"scheduler started: {len(self._plans)} scheduled site(s), pid {os.getpid()}")
         next_reload = time.monotonic() + RELOAD_S
         while not self._stop.is_set():
             self._reap()
             if time.monotonic() >= next_reload:
-                self._reload(self._now())
+                self._reload(self._now(), retry_s=0.0)
                 next_reload = time.monotonic() + RELOAD_S
             now = self._now()
             starts = self._starts()
@@ -119,10 +120,16 @@ class Scheduler:
         sys.stderr.write(f"{stamp} {message}\n")
         sys.stderr.flush()
 
-    def _reload(self, now: datetime) -> None:
-        """Read the warehouse's schedules again; plan new or changed ones from their last run."""
+    def _reload(self, now: datetime, *, retry_s: float) -> None:
+        """Read the warehouse's schedules again; plan new or changed ones from their last run.
+
+        Later readings do not wait for a crawl that is committing (``retry_s=0``), so as not to
+        delay a start: the schedules are read at the next reload instead.
+        """
         try:
-            stored = stored_schedules(self.db_path, retry_s=1.0)
+            stored = stored_schedules(self.db_path, retry_s=retry_s)
+        except WarehouseLockedError:
+            return
         except WarehouseError as exc:
             self._note(f"schedules not read again this time: {exc}")
             return
@@ -141,7 +148,9 @@ class Scheduler:
         if not changed:
             return
         try:
-            last = last_runs(self.db_path, [s.site for s in changed], retry_s=1.0)
+            last = last_runs(self.db_path, [s.site for s in changed], retry_s=retry_s)
+        except WarehouseLockedError:
+            return
         except WarehouseError as exc:
             self._note(f"last runs not read this time: {exc}")
             return

@@ -168,7 +168,7 @@ def test_slots_missed_while_the_scheduler_was_down_run_once_at_start(
     ]
     assert off_slot == starts[:1], f"one catch-up crawl, not one per missed slot\n{text}"
     slot = when(fields(starts[0]["rest"])["slot"])
-    assert abs((slot - up).total_seconds()) <= 0.5, "run at once, not at the next slot"
+    assert abs((slot - up).total_seconds()) <= 2.0, "run when the scheduler started"
     assert any(m["event"] == "skip" for m in lines), "its later slots came while it ran"
     statuses = [row[0] for row in query(db, "SELECT status FROM runs ORDER BY started_at")]
     assert len(statuses) >= 2
