@@ -115,6 +115,7 @@ def _print_reports(db_path: str, run_ids: list[str]) -> None:
     is_flag=True,
     help="Fetch every page again, unconditionally, even articles the warehouse already has.",
 )
+@click.option("--run-id", help="Record the run under this id (one SITE only; default: a new id).")
 @verbose_option
 def crawl(
     names: tuple[str, ...],
@@ -122,6 +123,7 @@ def crawl(
     db_path: str,
     max_pages: int | None,
     refresh: bool,
+    run_id: str | None,
     verbose: bool,
 ) -> None:
     """Crawl the named sites from the sites file into the warehouse, then print each run's report.
@@ -129,21 +131,35 @@ def crawl(
     A crawl is incremental: listing pages, feeds and sitemaps are requested conditionally, and
     articles already in the warehouse are not requested again (see the site's recheck_after).
 
+    A site is crawled by one process at a time: while its crawl runs it holds a lock beside the
+    warehouse (<db>.locks/SITE.lock), and a second crawl of it exits at once naming the first.
+
     Example:
 
         gleaner crawl demo --db news.duckdb
     """
+    from crawler.locks import SiteLockedError, site_locks
     from crawler.runner import run_crawl
+    from warehouse.runs import new_run_id
 
     try:
         known = load_sites(sites_file)
         sites = [find_site(known, name) for name in dict.fromkeys(names)]
     except (SitesFileError, KeyError) as exc:
         raise _fail(exc) from None
+    if run_id is not None and len(sites) != 1:
+        raise click.UsageError("--run-id names the run of one site: give one SITE.")
     overrides = _crawl_overrides(verbose)
     if refresh:
         overrides["GLEANER_REFRESH"] = True
-    run_ids = run_crawl(sites, db_path, max_pages=max_pages, **overrides)
+    ids = {site.name: run_id or new_run_id() for site in sites}
+    try:
+        with site_locks(db_path, ids):
+            run_ids = run_crawl(
+                sites, db_path, max_pages=max_pages, run_ids=list(ids.values()), **overrides
+            )
+    except SiteLockedError as exc:
+        raise _fail(exc) from None
     _print_reports(db_path, run_ids)
 
 
@@ -605,6 +621,12 @@ def boilerplate_forget(site: str, text: tuple[str, ...], db_path: str) -> None:
     except (WarehouseError, UnknownSiteError, NoRuleError) as exc:
         raise _fail(exc) from None
     console.out(f"{site}: forgot {rule.action} {rule.key}: {rule.text}", highlight=False)
+
+
+from crawler.cli_schedule import schedule, scheduler  # noqa: E402
+
+cli.add_command(schedule)
+cli.add_command(scheduler)
 
 
 def _wait_for_interrupt() -> None:

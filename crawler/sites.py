@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from crawler.schedules import check_schedule
 from crawler.urls import in_domains
 
 #: Where ``gleaner`` looks for the sites file unless told otherwise.
@@ -96,6 +97,7 @@ def _to_duration(value: object) -> timedelta:
 Regex = Annotated[str, AfterValidator(_check_regex)]
 Selector = Annotated[str, AfterValidator(_check_selector)]
 Duration = Annotated[timedelta, BeforeValidator(_to_duration)]
+ScheduleExpression = Annotated[str, AfterValidator(check_schedule)]
 
 
 class CleanupRules(BaseModel):
@@ -161,6 +163,9 @@ class SiteConfig(BaseModel):
     """Refetch an article already in the warehouse once this long has passed (``None``: never)."""
     stop_at_known: bool = True
     """Stop following pagination once a listing page holds only articles already known."""
+    schedule: ScheduleExpression | None = None
+    """When ``gleaner scheduler`` crawls the site: cron (5 fields, or 6 with seconds first), a
+    nickname (``@daily``) or ``every 30s``/``every 5m``/``every 2h`` (``None``: not scheduled)."""
 
     @field_validator("start_urls", "feeds", "sitemaps")
     @classmethod

@@ -38,6 +38,7 @@ TABLES = {
     "boilerplate_counts",
     "boilerplate_pages",
     "boilerplate_rules",
+    "schedules",
 }
 LATEST = MIGRATIONS[-1].version
 VERSIONS = [m.version for m in MIGRATIONS]

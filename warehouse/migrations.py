@@ -275,6 +275,17 @@ _SITE_BOILERPLATE = (
 # Where each article's modification time came from, as ``published_source`` says for publication.
 _MODIFIED_SOURCE = ("ALTER TABLE articles ADD COLUMN modified_source VARCHAR",)
 
+# Crawl schedules set with ``gleaner schedule add``; one overrides the sites file's for its site.
+_SCHEDULES = (
+    """
+    CREATE TABLE schedules (
+        site VARCHAR PRIMARY KEY,
+        expression VARCHAR NOT NULL,
+        added_at TIMESTAMPTZ NOT NULL
+    )
+    """,
+)
+
 # Who runs a run: its host, PID and process start time, so a run whose process is gone can be
 # told from one still running (warehouse/lifecycle.py).
 _RUN_PROCESS = (
@@ -289,6 +300,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "raw_pages", _RAW_PAGES),
     Migration(4, "site_boilerplate", _SITE_BOILERPLATE),
     Migration(5, "modified_source", _MODIFIED_SOURCE),
+    Migration(6, "schedules", _SCHEDULES),
     Migration(7, "run_process", _RUN_PROCESS),
 )
 """Every migration, in the order they apply."""
