@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.body import extract_paragraphs
+from crawler.body import trafilatura_lines
 from crawler.dom import drop_elements, element_text, is_xpath, parse_html
 
 PROSE = (
@@ -38,7 +38,7 @@ def test_drop_elements_takes_css_and_xpath_and_keeps_following_text() -> None:
     assert element_text(tree) == "Keep this text."
 
 
-def test_extract_paragraphs_gives_one_string_per_paragraph_without_comments() -> None:
+def test_trafilatura_lines_gives_one_string_per_paragraph_without_comments() -> None:
     html = (
         "<html><body><article><h1>Headline</h1>"
         + "".join(f"<p>{n}. {PROSE}</p>" for n in range(1, 5))
@@ -47,14 +47,14 @@ def test_extract_paragraphs_gives_one_string_per_paragraph_without_comments() ->
     )
     tree = parse_html(html)
     assert tree is not None
-    paragraphs = extract_paragraphs(tree, "https://example.test/a")
+    paragraphs = trafilatura_lines(tree, "https://example.test/a")
     assert [p for p in paragraphs if p.startswith(("1.", "2.", "3.", "4."))] == [
         f"{n}. {PROSE}" for n in range(1, 5)
     ]
     assert not any("comment" in p for p in paragraphs)
 
 
-def test_extract_paragraphs_of_an_empty_page() -> None:
+def test_trafilatura_lines_of_an_empty_page() -> None:
     tree = parse_html("<html><head><title>Nothing</title></head><body><div></div></body></html>")
     assert tree is not None
-    assert extract_paragraphs(tree, "https://example.test/") == []
+    assert trafilatura_lines(tree, "https://example.test/") == []
