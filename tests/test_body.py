@@ -225,3 +225,21 @@ def test_a_declared_summary_is_not_the_article() -> None:
     tree = parse_html(html)
     assert tree is not None
     assert declared_paragraphs(read_page(tree)) == []
+
+
+def test_ordered_list_items_carry_their_numbers_and_bullets_keep_their_dash() -> None:
+    steps = "".join(
+        f"<li>{step}</li>"
+        for step in ("Apply for the permit online", "Wait for the inspection", "Start the works")
+    )
+    bullets = "<ul><li>Bring your identity card</li><li>Bring the site plan</li></ul>"
+    html = page(
+        f"<article>{PARAGRAPHS[:300]}<ol start='3'>{steps}</ol>{PARAGRAPHS[300:]}"
+        f"{bullets}</article>"
+    )
+    plain = trafilatura.extract(html, include_comments=False) or ""
+    assert "- Apply for the permit online" in plain.splitlines()
+    paragraphs, _ = body_of(html)
+    assert "3. Apply for the permit online" in paragraphs
+    assert "5. Start the works" in paragraphs
+    assert "- Bring the site plan" in paragraphs
