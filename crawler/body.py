@@ -9,7 +9,8 @@ is: the element holding most of the text (the article element). From there:
 
 - list items, headings and paragraphs inside the article element, between its first and last
   chosen paragraphs, that trafilatura left out are put back, and so are long paragraphs after
-  the last one (where trafilatura stopped short); never a block whose words are in the text
+  the last one (where trafilatura stopped short) up to the first block that is mostly a link
+  (a teaser's headline: teasers follow); never a block whose words are in the text
   already (a copy printed elsewhere on the page) or one inside an element named as furniture
   (``sidebar``, ``comments``, ``byline``, ... as a word of its class or id);
 - paragraphs after the article that lie outside the article element are removed, and short
@@ -345,6 +346,12 @@ def _check_against_page(
     restored = 0
     for index in range(first + 1, len(blocks)):
         block = blocks[index]
+        if (
+            index > last
+            and block.link_density >= MAX_LINK_DENSITY
+            and _inside(block.element, article)
+        ):
+            break  # a link block (a teaser's headline) after the article: what follows is teasers
         if (
             index not in chosen
             and (_restorable(block) if index < last else _continues(block))

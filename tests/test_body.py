@@ -101,6 +101,20 @@ def test_long_prose_after_the_last_chosen_paragraph_inside_the_article_is_put_ba
     assert source == SOURCE_RESTORED
 
 
+def test_nothing_is_put_back_after_a_link_block_that_follows_the_last_chosen_paragraph() -> None:
+    teaser = (
+        "<div class='hs_cos_wrapper_widget'><h3><a href='/more'>More on the bridge</a></h3></div>"
+    )
+    html = page(
+        f"<article>{PARAGRAPHS}{teaser}<div class='hs_cos_wrapper_widget'><p>{CLOSING}</p></div>"
+        "</article>"
+    )
+    assert "pillars" not in (trafilatura.extract(html, include_comments=False) or "")
+    paragraphs, _ = body_of(html)
+    assert CLOSING not in paragraphs
+    assert paragraphs[-1] == f"6. {PROSE}"
+
+
 def test_nothing_is_put_back_from_an_element_named_as_furniture() -> None:
     for name in ("sidebar", "comments", "post-byline"):
         paragraphs, source = body_of(article_with_box(name))
