@@ -9,11 +9,14 @@ is: the element holding most of the text (the article element). From there:
 
 - list items, headings and paragraphs inside the article element, between its first and last
   chosen paragraphs, that trafilatura left out are put back, and so are long paragraphs after
-  the last one (where trafilatura stopped short); never a block whose words are in the text
+  the last one (where trafilatura stopped short) up to the first block that is mostly a link
+  (a teaser's headline: teasers follow); never a block whose words are in the text
   already (a copy printed elsewhere on the page) or one inside an element named as furniture
   (``sidebar``, ``comments``, ``byline``, ... as a word of its class or id);
 - paragraphs after the article that lie outside the article element are removed, and short
   lines before it (a date, a byline, a breadcrumb) that do;
+- items of an ordered list carry the number the page shows (``1. text``) instead of
+  trafilatura's dash;
 - when the page declares its article body in JSON-LD (``articleBody``) and that text is
   clearly longer and holds this one, it is taken instead.
 """
@@ -334,6 +337,8 @@ def _check_against_page(
             if explanation is not None:
                 explanation.removed("outside_article", line)
             continue
+        if found and line.startswith("- "):
+            line = _numbered(line[2:], blocks[found[0]].element) or line
         items.append((found[0] if found else position, 0, number, line))
     chosen = set(placed.chosen)
     first, last = placed.chosen[0], placed.chosen[-1]
@@ -342,16 +347,44 @@ def _check_against_page(
     for index in range(first + 1, len(blocks)):
         block = blocks[index]
         if (
+            index > last
+            and block.link_density >= MAX_LINK_DENSITY
+            and _inside(block.element, article)
+        ):
+            break  # a link block (a teaser's headline) after the article: what follows is teasers
+        if (
             index not in chosen
             and (_restorable(block) if index < last else _continues(block))
             and _inside(block.element, article)
             and f" {' '.join(block.words)} " not in text_words
             and not _in_furniture(block.element, article)
         ):
-            items.append((index, 1, index, block.text))
+            text = _numbered(block.text, block.element) if block.tag == "li" else None
+            items.append((index, 1, index, text or block.text))
             restored += 1
     items.sort()
     return [item[3] for item in items], restored > 0
+
+
+def _item_number(element: HtmlElement) -> int | None:
+    """The number an ordered list (``<ol>``) shows for the item holding ``element``; ``None``
+    outside an ordered list."""
+    item = element if element.tag == "li" else next(element.iterancestors("li"), None)
+    listing = item.getparent() if item is not None else None
+    if item is None or listing is None or listing.tag != "ol":
+        return None
+    start = listing.get("start", "1")
+    first = int(start) if start.isdigit() else 1
+    return first + sum(1 for _ in item.itersiblings("li", preceding=True))
+
+
+def _numbered(text: str, element: HtmlElement) -> str | None:
+    """An item's text with the number its ordered list shows (``1. text``), as the page shows
+    it; ``None`` outside an ordered list or when the text begins with a number already."""
+    number = _item_number(element)
+    if number is None or text[:1].isdigit():
+        return None
+    return f"{number}. {text}"
 
 
 def _in_furniture(element: HtmlElement, article: HtmlElement) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -117,6 +118,10 @@ MAX_HEADING_CHARS = 80
 #: A paragraph this long printed again anywhere later in the text is a copy (a page that shows
 #: its article twice, once per layout); shorter ones ("Pros", "Step 1") may well repeat.
 REPEAT_MIN_CHARS = 160
+
+#: A paragraph this long that parses as a JSON object or array is a widget's data printed as
+#: text, not prose; shorter ones may be an example in the article ({"id": 1}).
+MIN_DATA_CHARS = 200
 
 #: Punctuation a heading may end with ("Read more:", "Related »"; quotes are folded by then).
 _HEADING_END = ' :.…"›>→-–—|'
@@ -242,6 +247,22 @@ def drop_repeats(paragraphs: Sequence[str]) -> list[str]:
     return kept
 
 
+def drop_data(paragraphs: Sequence[str]) -> list[str]:
+    """Without paragraphs that are a JSON object or array of :data:`MIN_DATA_CHARS` or more (a
+    product widget's settings printed into the page)."""
+    return [p for p in paragraphs if not _is_data(p)]
+
+
+def _is_data(paragraph: str) -> bool:
+    """Whether a paragraph is a JSON object or array of :data:`MIN_DATA_CHARS` or more."""
+    if len(paragraph) < MIN_DATA_CHARS or paragraph[0] not in "{[" or paragraph[-1] not in "}]":
+        return False
+    try:
+        return isinstance(json.loads(paragraph), (dict, list))
+    except ValueError:
+        return False
+
+
 def _similar_length(a: str, b: str) -> bool:
     """Whether two paragraphs are close enough in length to be copies (escapes, spacing aside)."""
     return abs(len(a) - len(b)) <= 4 + max(len(a), len(b)) // 10
@@ -263,11 +284,13 @@ class Step:
 def cleanup_steps(
     rules: CleanupRules | None = None, title_keys: Collection[str] = ()
 ) -> list[Step]:
-    """The built-in steps and the site's, in order: title lines, share labels, site phrases, site
-    stop phrases, trailing blocks, consecutive duplicates, later copies of long paragraphs."""
+    """The built-in steps and the site's, in order: title lines, share labels, data, site
+    phrases, site stop phrases, trailing blocks, consecutive duplicates, later copies of long
+    paragraphs."""
     steps = [
         Step("title_line", partial(drop_title_lines, title_keys=title_keys)),
         Step("share_widget", drop_share_labels),
+        Step("data", drop_data),
     ]
     if rules is not None:
         steps.append(Step("site_drop_phrase", partial(drop_phrases, phrases=rules.drop_phrases)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -17,10 +18,28 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 
+#: The end tags of the body and the document.
+_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+
+
 def parse_html(text: str) -> HtmlElement | None:
-    """The page's tree, parsed as trafilatura parses it (comments dropped); ``None`` if not HTML."""
-    tree: HtmlElement | None = load_html(text)
+    """The page's tree, parsed as trafilatura parses it (comments dropped); ``None`` if not HTML.
+
+    Markup after ``</body>`` or ``</html>`` belongs to the body, as browsers show it (a page
+    that closes its document after the header and prints its article after that): those end
+    tags are left out, or the parser would drop everything after them.
+    """
+    tree: HtmlElement | None = load_html(reopen_body(text))
     return tree
+
+
+def reopen_body(text: str) -> str:
+    """``text`` without its ``</body>`` and ``</html>`` end tags when markup follows the first
+    one; unchanged otherwise."""
+    end = _END_TAGS.search(text)
+    if end is None or not _END_TAGS.sub("", text[end.end() :]).strip():
+        return text
+    return _END_TAGS.sub("", text)
 
 
 def is_xpath(selector: str) -> bool:

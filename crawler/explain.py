@@ -12,6 +12,7 @@ is recorded. Rule codes are short and stable:
 - ``outside_article``: text after the article, or a short line before it, that lies outside
   the page element holding the article.
 - ``title_line``: a paragraph repeating the title.
+- ``data``: a paragraph that is a JSON object or array (a widget's settings printed as text).
 - ``site_drop_phrase`` / ``site_stop_phrase``: the site's ``drop_phrases``, and what follows one
   of its ``stop_phrases``.
 - ``duplicate``: a paragraph repeating the one before it (a caption printed twice).

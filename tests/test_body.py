@@ -101,6 +101,20 @@ def test_long_prose_after_the_last_chosen_paragraph_inside_the_article_is_put_ba
     assert source == SOURCE_RESTORED
 
 
+def test_nothing_is_put_back_after_a_link_block_that_follows_the_last_chosen_paragraph() -> None:
+    teaser = (
+        "<div class='hs_cos_wrapper_widget'><h3><a href='/more'>More on the bridge</a></h3></div>"
+    )
+    html = page(
+        f"<article>{PARAGRAPHS}{teaser}<div class='hs_cos_wrapper_widget'><p>{CLOSING}</p></div>"
+        "</article>"
+    )
+    assert "pillars" not in (trafilatura.extract(html, include_comments=False) or "")
+    paragraphs, _ = body_of(html)
+    assert CLOSING not in paragraphs
+    assert paragraphs[-1] == f"6. {PROSE}"
+
+
 def test_nothing_is_put_back_from_an_element_named_as_furniture() -> None:
     for name in ("sidebar", "comments", "post-byline"):
         paragraphs, source = body_of(article_with_box(name))
@@ -225,3 +239,21 @@ def test_a_declared_summary_is_not_the_article() -> None:
     tree = parse_html(html)
     assert tree is not None
     assert declared_paragraphs(read_page(tree)) == []
+
+
+def test_ordered_list_items_carry_their_numbers_and_bullets_keep_their_dash() -> None:
+    steps = "".join(
+        f"<li>{step}</li>"
+        for step in ("Apply for the permit online", "Wait for the inspection", "Start the works")
+    )
+    bullets = "<ul><li>Bring your identity card</li><li>Bring the site plan</li></ul>"
+    html = page(
+        f"<article>{PARAGRAPHS[:300]}<ol start='3'>{steps}</ol>{PARAGRAPHS[300:]}"
+        f"{bullets}</article>"
+    )
+    plain = trafilatura.extract(html, include_comments=False) or ""
+    assert "- Apply for the permit online" in plain.splitlines()
+    paragraphs, _ = body_of(html)
+    assert "3. Apply for the permit online" in paragraphs
+    assert "5. Start the works" in paragraphs
+    assert "- Bring the site plan" in paragraphs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from crawler.cleanup import (
     PROSE_MIN_CHARS,
     REPEAT_MIN_CHARS,
@@ -9,6 +11,7 @@ from crawler.cleanup import (
     collapse_duplicates,
     cut_at_phrases,
     cut_trailing_blocks,
+    drop_data,
     drop_phrases,
     drop_repeats,
     drop_share_labels,
@@ -150,3 +153,20 @@ def test_drop_repeats_keeps_the_first_copy_of_a_long_paragraph_only() -> None:
     assert len(PROSE[0]) >= REPEAT_MIN_CHARS
     assert drop_repeats(text) == [PROSE[0], PROSE[1], "Pros", "Pros", PROSE[2]]
     assert clean_paragraphs([*PROSE[:3], *PROSE[:3]]) == PROSE[:3]
+
+
+def test_drop_data_removes_a_widget_s_settings_printed_as_text_only() -> None:
+    settings = json.dumps(
+        {
+            "layoutMobile": 2,
+            "buttonText": "Buy now",
+            "productTitle": {"hue": 213, "brightness": 0.83, "saturation": 1},
+            "priceColor": {"hue": 0, "saturation": 1, "brightness": 0},
+            "discountBadge": {"visible": True, "text": "Save 15%"},
+        }
+    )
+    example = '{"id": 12345, "name": "John Doe"}'
+    braces = "{Update} The council has since published the full minutes of the meeting, " * 3
+    text = [PROSE[0], settings, example, braces.strip() + "}"]
+    assert drop_data(text) == [PROSE[0], example, braces.strip() + "}"]
+    assert clean_paragraphs(text) == [PROSE[0], example, braces.strip() + "}"]

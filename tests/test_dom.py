@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.body import extract_body
-from crawler.dom import drop_elements, element_text, is_xpath, parse_html
+from crawler.dom import drop_elements, element_text, is_xpath, parse_html, reopen_body
 
 PROSE = (
     "The council approved the new bridge on Tuesday after a debate that lasted well into the "
@@ -60,3 +60,19 @@ def test_extract_body_of_an_empty_page() -> None:
     body = extract_body(tree, "https://example.test/")
     assert body.paragraphs == []
     assert body.source is None
+
+
+def test_markup_after_the_document_end_is_read_as_the_body() -> None:
+    html = (
+        "<html><head><title>Bridge</title></head><body><header><a href='/'>Home</a></header>"
+        f"</body></html><div class='post'><p>{PROSE}</p><p>Work starts in May.</p></div>"
+        "</body></html>"
+    )
+    tree = parse_html(html)
+    assert tree is not None
+    assert [element_text(p) for p in tree.iter("p")] == [PROSE, "Work starts in May."]
+
+
+def test_a_page_ending_with_its_end_tags_is_parsed_as_it_is() -> None:
+    html = f"<html><body><p>{PROSE}</p></body>\n</html>\n"
+    assert reopen_body(html) == html
