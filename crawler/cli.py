@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 import duckdb
-from rich.console import Console
 
 from crawler import __version__
+from crawler.cli_common import GleanerError, db_option, sites_option, verbose_option
+from crawler.cli_common import fail as _fail
+from crawler.cli_common import make_console as _console
 from crawler.cli_export import export
+from crawler.cli_schedule import schedule, scheduler
 from crawler.output import FORMATS, dumps, render_rows
 from crawler.sites import SiteConfig, SitesFileError, find_site, load_sites, sites_file_path
 from warehouse.errors import WarehouseError
@@ -27,42 +29,8 @@ from warehouse.errors import WarehouseError
 DEMO_PORT = 8931
 
 
-def _console(*, stderr: bool = False) -> Console:
-    """A console that keeps tables readable when output goes to a pipe or a file."""
-    stream = sys.stderr if stderr else sys.stdout
-    piped = not stream.isatty() and "COLUMNS" not in os.environ
-    return Console(stderr=stderr, highlight=False, width=160 if piped else None)
-
-
 console = _console()
 errors = _console(stderr=True)
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False),
-    envvar="GLEANER_DB",
-    default="gleaner.duckdb",
-    show_default=True,
-    help="Warehouse file (or $GLEANER_DB).",
-)
-sites_option = click.option(
-    "--sites",
-    "sites_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Sites file (default: $GLEANER_SITES, else ./sites.toml).",
-)
-verbose_option = click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
-
-
-class GleanerError(click.ClickException):
-    """An error the user can act on, printed without a traceback."""
-
-
-def _fail(exc: Exception) -> GleanerError:
-    message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-    return GleanerError(str(message))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -623,12 +591,6 @@ def boilerplate_forget(site: str, text: tuple[str, ...], db_path: str) -> None:
     console.out(f"{site}: forgot {rule.action} {rule.key}: {rule.text}", highlight=False)
 
 
-from crawler.cli_schedule import schedule, scheduler  # noqa: E402
-
-cli.add_command(schedule)
-cli.add_command(scheduler)
-
-
 def _wait_for_interrupt() -> None:
     import signal
     import threading
@@ -640,6 +602,8 @@ def _wait_for_interrupt() -> None:
 
 
 cli.add_command(export)
+cli.add_command(schedule)
+cli.add_command(scheduler)
 
 
 def main() -> None:

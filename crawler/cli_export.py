@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from crawler.cli_common import db_option
 from warehouse.errors import WarehouseError
 from warehouse.export import FORMATS, OPTIONAL_TABLES, ExportResult
 
@@ -44,15 +45,7 @@ from warehouse.export import FORMATS, OPTIONAL_TABLES, ExportResult
     is_flag=True,
     help="Write into a directory that is not empty, replacing the tables of an earlier export.",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False),
-    envvar="GLEANER_DB",
-    default="gleaner.duckdb",
-    show_default=True,
-    help="Warehouse file (or $GLEANER_DB).",
-)
+@db_option
 def export(
     directory: str,
     fmt: str,

@@ -6,46 +6,19 @@ This module does not import ``crawler.cli`` (which registers these commands), so
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
 import click
-from rich.console import Console
 
+from crawler.cli_common import db_option, sites_option
+from crawler.cli_common import fail as _fail
+from crawler.cli_common import make_console as _console
 from crawler.output import dumps, render_rows
 from crawler.schedules import effective_schedules, next_due, parse_schedule
 from crawler.sites import SitesFileError, find_site, load_sites
 from warehouse.errors import WarehouseError
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False),
-    envvar="GLEANER_DB",
-    default="gleaner.duckdb",
-    show_default=True,
-    help="Warehouse file (or $GLEANER_DB).",
-)
-sites_option = click.option(
-    "--sites",
-    "sites_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Sites file (default: $GLEANER_SITES, else ./sites.toml).",
-)
-
-
-def _console(*, stderr: bool = False) -> Console:
-    stream = sys.stderr if stderr else sys.stdout
-    piped = not stream.isatty() and "COLUMNS" not in os.environ
-    return Console(stderr=stderr, highlight=False, width=160 if piped else None)
-
-
-def _fail(exc: Exception) -> click.ClickException:
-    message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-    return click.ClickException(str(message))
 
 
 def _iso(when: datetime | None) -> str | None:

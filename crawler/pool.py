@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
@@ -22,13 +24,27 @@ if TYPE_CHECKING:
     from crawler.sites import SiteConfig
 
 
-def _warm_up() -> None:
-    """Import the extractor's dependencies and load the language model before the first page."""
+#: How often a worker checks that the process that started it is still there.
+PARENT_CHECK_S = 1.0
+
+
+def _start_worker(parent: int) -> None:
+    """Set a worker up: watch for its parent's end, then import the extractor's dependencies and
+    load the language model before the first page."""
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     import trafilatura  # noqa: F401
 
     from crawler.language import warm_up
 
     warm_up()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once its parent is gone (killed with SIGKILL, say), which would otherwise
+    leave it waiting for work forever."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
 
 
 def default_workers() -> int:
@@ -52,7 +68,8 @@ class ExtractionPool:
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm_up,
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
 
     async def extract(

@@ -3,6 +3,7 @@ interrupted, what it committed is intact, and the next run ends where an uninter
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -81,8 +82,25 @@ def kill_at(point: str, db: Path, sites: Path) -> None:
         assert crawl.poll() is None, f"the crawl ended before the kill point ({point})"
         assert time.monotonic() < deadline, f"the kill point ({point}) was never reached"
         time.sleep(0.02)
+    workers = children(crawl.pid)
+    if point != "before the first commit":
+        assert workers, "the crawl has extraction workers"
     os.kill(crawl.pid, signal.SIGKILL)
     assert crawl.wait(timeout=10) == -signal.SIGKILL
+    # The extraction workers do not outlive the crawl.
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers):
+        assert time.monotonic() < deadline, "extraction workers outlived the killed crawl"
+        time.sleep(0.1)
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
 
 
 @pytest.mark.parametrize("point", list(POINTS))
@@ -90,16 +108,7 @@ def test_a_crawl_killed_mid_run_is_interrupted_and_the_next_run_finishes_its_wor
     point: str, site: Served, sites: Path, uninterrupted: dict[str, Any], tmp_path: Path
 ) -> None:
     db = tmp_path / "w.duckdb"
-    crawl = start_gleaner(
-        "crawl", "demo", "--sites", str(sites), "--db", str(db), env=SMALL_BATCHES
-    )
-    deadline = time.monotonic() + 60
-    while not POINTS[point](db):
-        assert crawl.poll() is None, f"the crawl ended before the kill point ({point})"
-        assert time.monotonic() < deadline, f"the kill point ({point}) was never reached"
-        time.sleep(0.02)
-    os.kill(crawl.pid, signal.SIGKILL)
-    assert crawl.wait(timeout=10) == -signal.SIGKILL
+    kill_at(point, db, sites)
 
     runs = runs_json(db)  # opens the warehouse, and records what it finds
     assert [(r["status"], r["finish_reason"]) for r in runs] == [("interrupted", "process_gone")]

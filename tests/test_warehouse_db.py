@@ -276,3 +276,24 @@ def test_a_first_schema_warehouse_upgrades_and_keeps_its_rows(db: Path) -> None:
     connect(db).close()
     assert query(db, "SELECT article_id, cluster_id, text FROM articles") == [(7, 7, "Text.")]
     assert query(db, "SELECT max(version) FROM _migrations") == [(MIGRATIONS[-1].version,)]
+
+
+def test_a_writer_waits_for_this_process_reading_the_file_in_another_thread(db: Path) -> None:
+    # A crawl reads its site's state in a thread while a signal makes it record the run's end.
+    start_run(db, "r1", ["example"], {})
+    reader = connect(db, read_only=True)
+    threading.Timer(0.5, reader.close).start()
+    started = time.monotonic()
+    finish_run(db, "r1", "interrupted", "shutdown", {})
+    assert time.monotonic() - started >= 0.4
+    assert query(db, "SELECT status FROM runs") == [("interrupted",)]
+
+
+def test_a_reader_kept_open_in_this_process_is_named_after_the_wait(db: Path) -> None:
+    connect(db).close()
+    reader = connect(db, read_only=True)
+    try:
+        with pytest.raises(WarehouseError, match="open with other settings"):
+            connect(db, retry_s=0.3)
+    finally:
+        reader.close()

@@ -121,12 +121,19 @@ def _open_with_retry(
         try:
             return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.ConnectionException as exc:
-            if "different configuration" in str(exc):
+            if "different configuration" not in str(exc):
+                raise
+            # Another thread of this process has the file open another way (a crawl reading
+            # its site's state while the run's end is recorded): wait for it, as for a lock.
+            waited = time.monotonic() - started
+            if waited >= retry_s:
                 raise WarehouseError(
                     f"This process already has {path} open with other settings (read-only or "
                     "sandboxed vs writable); close that connection before opening it this way."
                 ) from exc
-            raise
+            time.sleep(min(backoff, retry_s - waited))
+            backoff = min(backoff * 2, _MAX_BACKOFF_S)
+            continue
         except duckdb.IOException as exc:
             message = str(exc)
             if _LOCK_MARKER not in message:
