@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from crawler.cli_common import db_option
+from crawler.cli_common import db_option, fail
 from warehouse.errors import WarehouseError
 from warehouse.export import FORMATS, OPTIONAL_TABLES, ExportResult
 
@@ -79,7 +79,7 @@ def export(
             overwrite=overwrite,
         )
     except (WarehouseError, OSError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise fail(exc) from None
     for line in summary(result):
         click.echo(line)
 

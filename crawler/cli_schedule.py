@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from crawler.cli_common import db_option, sites_option
+from crawler.cli_common import GleanerError, db_option, sites_option
 from crawler.cli_common import fail as _fail
 from crawler.cli_common import make_console as _console
 from crawler.output import dumps, render_rows
@@ -168,7 +168,7 @@ def schedule_remove(site: str, db_path: str, sites_file: str | None) -> None:
     except WarehouseError as exc:
         raise _fail(exc) from None
     if removed is None:
-        raise click.ClickException(f"the warehouse {db_path} has no schedule for site {site!r}")
+        raise GleanerError(f"the warehouse {db_path} has no schedule for site {site!r}")
     message = f"{site}: removed {removed.expression!r}"
     try:
         listed = find_site(load_sites(sites_file), site).schedule

@@ -110,30 +110,7 @@ def served_demo(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
     Its ground truth is in ``truth.jsonl`` beside the log.
     """
-    log = tmp_path / "requests.log"
-    truth = tmp_path / "truth.jsonl"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "crawler.demo",
-            "--port",
-            "0",
-            "--log",
-            str(log),
-            "--truth",
-            str(truth),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line.startswith("serving "), line
-    try:
-        yield line.split()[1], log
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stdout.close()
+    from tests.served import serve_demo  # it imports this module
+
+    with serve_demo(tmp_path) as served:
+        yield served.url, served.log

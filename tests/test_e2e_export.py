@@ -7,8 +7,6 @@ import csv
 import json
 import re
 import shutil
-import subprocess
-import sys
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, timedelta
@@ -18,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, gleaner, query
+from tests.conftest import gleaner, query
+from tests.served import serve_demo
 
 if TYPE_CHECKING:
     from tests.conftest import DemoRun
@@ -183,28 +182,8 @@ def two_sites(demo_run: DemoRun, tmp_path_factory: pytest.TempPathFactory) -> Tw
     tmp = tmp_path_factory.mktemp("two-sites")
     db = tmp / "w.duckdb"
     shutil.copy(demo_run.db, db)
-    truth = tmp / "truth.jsonl"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "crawler.demo",
-            "--port",
-            "0",
-            "--seed",
-            "11",
-            "--truth",
-            str(truth),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None
-    try:
-        line = server.stdout.readline()
-        assert line.startswith("serving "), line
-        base = line.split()[1]
+    with serve_demo(tmp / "other", seed=11) as served:
+        base = served.url
         sites = tmp / "sites.toml"
         sites.write_text(
             f'[[site]]\nname = "other"\nstart_urls = ["{base}"]\nfeeds = ["{base}feed.xml"]\n'
@@ -216,11 +195,7 @@ def two_sites(demo_run: DemoRun, tmp_path_factory: pytest.TempPathFactory) -> Tw
         with urllib.request.urlopen(request) as answer:
             assert json.load(answer) == {"day": 1}
         gleaner("crawl", "other", "--sites", str(sites), "--db", str(db))
-        records = [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines()]
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        server.stdout.close()
+        records = list(served.truth().values())
     runs = [
         str(r[0])
         for r in query(db, "SELECT run_id FROM runs WHERE 'other' IN sites ORDER BY started_at")

@@ -4,15 +4,15 @@ modification time, and a date in the future is never stored. Real server, CLI an
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import gleaner, query
+from tests.served import serve_handler
 
 pytestmark = pytest.mark.e2e
 
@@ -83,14 +83,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def dated_site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler) as root:
+        yield root
 
 
 def test_listed_dates_are_stored_with_their_source(tmp_path: Path, dated_site: str) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import gleaner, query
+from tests.served import serve_handler
 
 pytestmark = pytest.mark.e2e
 
@@ -50,14 +50,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def moving_site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler) as root:
+        yield root + "/"
 
 
 def test_a_redirected_article_is_fetched_at_its_new_url(tmp_path: Path, moving_site: str) -> None:

@@ -30,6 +30,25 @@ RECORDED_S = 15.0
 _LINE = re.compile(r"^(?P<at>\S+) (?P<event>start|finish|skip) site=(?P<site>\S+) (?P<rest>.*)$")
 
 
+def run_scheduler(tmp_path: Path, sites: Path, db: Path, seconds: float, *options: str) -> str:
+    """Run the real ``gleaner scheduler`` for ``seconds``, stop it with SIGTERM, check that it
+    exits 0, and return its log (stderr)."""
+    log = tmp_path / "scheduler.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("GLEANER_DB", None)
+    command = [*GLEANER, "scheduler", "--sites", str(sites), "--db", str(db), *options]
+    with log.open("w") as err:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            time.sleep(seconds)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=90)
+    text = log.read_text()
+    assert code == 0, text
+    return text
+
+
 def when(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
@@ -52,24 +71,7 @@ def test_scheduler_starts_on_time_never_overlaps_a_site_and_stops_cleanly(
         encoding="utf-8",
     )
     db = tmp_path / "w.duckdb"
-    log = tmp_path / "scheduler.log"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("GLEANER_DB", None)
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            [*GLEANER, "scheduler", "--sites", str(sites), "--db", str(db), "--spread", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-        try:
-            time.sleep(16)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            code = proc.wait(timeout=90)
-    text = log.read_text()
-    assert code == 0, text
+    text = run_scheduler(tmp_path, sites, db, 16, "--spread", str(SPREAD_S))
 
     lines = [m for m in map(_LINE.match, text.splitlines()) if m]
     starts = [m for m in lines if m["event"] == "start"]
@@ -137,23 +139,7 @@ def test_slots_missed_while_the_scheduler_was_down_run_once_at_start(
     gleaner("crawl", "late", "--sites", str(sites), "--db", str(db))
     time.sleep(2)  # the scheduler was down for several slots since that crawl started
 
-    log = tmp_path / "scheduler.log"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            [*GLEANER, "scheduler", "--sites", str(sites), "--db", str(db)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-        try:
-            time.sleep(4)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            code = proc.wait(timeout=90)
-    text = log.read_text()
-    assert code == 0, text
+    text = run_scheduler(tmp_path, sites, db, 4)
 
     started_line = next(line for line in text.splitlines() if "scheduler started" in line)
     up = when(started_line.split()[0])
