@@ -100,6 +100,16 @@ def is_soft_404(title: str | None) -> bool:
     return bool(title and _SOFT_404.search(title.strip()))
 
 
+def needs_second_look(title: str | None, text: str, min_text_chars: int) -> bool:
+    """Whether :func:`thin_page_problem` may find something: the page has no title or less text
+    than ``min_text_chars``, or a thin text with a title saying "not found" or a wall's words.
+    Cheap: no parsing, so articles pay nothing for it."""
+    length = len(text.strip())
+    if not title or length < min_text_chars:
+        return True
+    return length < THIN_TEXT_CHARS and (is_soft_404(title) or _STUB.search(text) is not None)
+
+
 def thin_page_problem(
     html: str, title: str | None, text: str, min_text_chars: int
 ) -> tuple[RejectReason, str] | None:

@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from crawler.not_articles import body_problem, is_soft_404, thin_page_problem
+from crawler.not_articles import body_problem, is_soft_404, needs_second_look, thin_page_problem
 
 ARTICLE = (
     "<html><head><title>The bridge reopens</title><script>var ads = 1;</script></head><body>"
@@ -110,3 +110,11 @@ def test_long_text_is_never_thin() -> None:
     long_text = "Words of a long story. " * 100
     html = f"<html><body><h1>Page not found</h1><p>{long_text}</p></body></html>"
     assert thin_page_problem(html, "Page not found", long_text, 300) is None
+
+
+def test_only_thin_or_suspect_pages_get_a_second_look() -> None:
+    assert needs_second_look(None, TEXT, 100)
+    assert needs_second_look("A title", "Short.", 100)
+    assert needs_second_look("Page not found", TEXT, 100)
+    assert needs_second_look("Big story", TEXT + " Subscribe to continue reading.", 100)
+    assert not needs_second_look("The bridge reopens", TEXT, 100)

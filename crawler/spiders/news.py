@@ -21,7 +21,7 @@ from crawler.fetch_failures import fetch_failure
 from crawler.incremental import Action, CrawlState, response_validators, validators
 from crawler.items import ArticleItem, Reject, RejectReason
 from crawler.limits import cap
-from crawler.not_articles import THIN_TEXT_CHARS, body_problem, thin_page_problem
+from crawler.not_articles import body_problem, needs_second_look, thin_page_problem
 from crawler.pool import ExtractionPool
 from crawler.raw import RawKeeper
 from crawler.sites import SiteConfig, find_site, load_sites
@@ -386,7 +386,7 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("extraction failed on %s: %r", response.url, exc)
             detail = f"{type(exc).__name__}: {exc}"
             return [*raw, self._reject(response.url, "extract_error", detail, response.status)]
-        if not extracted.title or len(extracted.text.strip()) < THIN_TEXT_CHARS:
+        if needs_second_look(extracted.title, extracted.text, self.site.min_text_chars):
             thin = thin_page_problem(
                 html, extracted.title, extracted.text, self.site.min_text_chars
             )
