@@ -13,8 +13,11 @@ from typing import TypeVar
 DEFAULT_MAX_PAGE_BYTES = 5 * 1024 * 1024
 #: Seconds one fetch may take, from connecting to the body's last byte.
 DEFAULT_DOWNLOAD_TIMEOUT = 30.0
-#: Links taken from one listing page, feed or sitemap (articles first, then listing pages).
+#: Links taken from one listing page (articles first, then listing pages, then pagination).
 DEFAULT_MAX_LINKS_PER_PAGE = 1000
+#: Links taken from one feed or sitemap: the sitemap protocol's own limit, which
+#: ``max_links_per_page`` (meant for HTML pages) does not lower.
+MAX_SOURCE_LINKS = 50_000
 #: Longest URL requested, in characters.
 DEFAULT_MAX_URL_LENGTH = 2048
 

@@ -160,8 +160,8 @@ class SiteConfig(BaseModel):
     """Seconds one fetch may take, connecting and receiving headers and body; a slower fetch
     becomes a ``timeout`` reject (after its retries)."""
     max_links_per_page: Annotated[int, Field(ge=1, le=100_000)] = DEFAULT_MAX_LINKS_PER_PAGE
-    """Links followed from one listing page, feed or sitemap: articles first, then listing pages,
-    then pagination."""
+    """Links followed from one HTML listing page: articles first, then listing pages, then
+    pagination. Feeds and sitemaps give up to 50,000, the sitemap protocol's limit."""
     max_url_length: Annotated[int, Field(ge=64, le=65_536)] = DEFAULT_MAX_URL_LENGTH
     """Longest URL requested, in characters; a longer link is never followed."""
     min_text_chars: Annotated[int, Field(ge=0)] = 300

@@ -20,7 +20,7 @@ from crawler.decode import decode_html
 from crawler.fetch_failures import fetch_failure
 from crawler.incremental import Action, CrawlState, response_validators, validators
 from crawler.items import ArticleItem, Reject, RejectReason
-from crawler.limits import cap
+from crawler.limits import MAX_SOURCE_LINKS, cap
 from crawler.not_articles import body_problem, needs_second_look, thin_page_problem
 from crawler.pool import ExtractionPool
 from crawler.raw import RawKeeper
@@ -211,7 +211,7 @@ class NewsSpider(scrapy.Spider):
             return [self._reject(response.url, "bad_listing", str(exc), response.status)]
         seen_at = _now()
         etag, last_modified = response_validators(response.headers)
-        page = self._within_limits(page)
+        page = self._within_limits(page, kind)
         out: list[Any] = [
             ListingStateRow(
                 site=self.site.name,
@@ -246,10 +246,12 @@ class NewsSpider(scrapy.Spider):
         out += self._follow(listed, page.listing_links, page.pagination, kind)
         return out
 
-    def _within_limits(self, page: ListingPage) -> ListingPage:
+    def _within_limits(self, page: ListingPage, kind: SourceKind) -> ListingPage:
         """``page`` with its URLs longer than the site's ``max_url_length`` left out, and at most
-        ``max_links_per_page`` links: articles first, then listing pages, then pagination."""
-        longest, room = self.site.max_url_length, self.site.max_links_per_page
+        ``max_links_per_page`` links (a feed or sitemap: :data:`MAX_SOURCE_LINKS`): articles
+        first, then listing pages, then pagination."""
+        longest = self.site.max_url_length
+        room = self.site.max_links_per_page if kind == "listing" else MAX_SOURCE_LINKS
         entries = cap([e for e in page.entries if len(e.url) <= longest], room)
         links = cap([u for u in page.listing_links if len(u) <= longest], room - len(entries))
         room -= len(entries) + len(links)
