@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from crawler.decode import clean_text
 from crawler.extract import ExtractedArticle
 
 #: Why a page did not become an article.
@@ -29,6 +30,14 @@ RejectReason = Literal[
     "extract_error",
     "bad_listing",
     "raw_missing",
+    "binary",
+    "empty",
+    "script_only",
+    "soft_404",
+    "paywall_stub",
+    "length_mismatch",
+    "off_site",
+    "too_many_redirects",
 ]
 
 
@@ -62,5 +71,5 @@ class Reject(BaseModel):
     url: NonEmpty
     reason: RejectReason
     fetched_at: UTCDateTime
-    detail: str | None = None
+    detail: Annotated[str, AfterValidator(clean_text)] | None = None
     http_status: int | None = None

@@ -22,6 +22,7 @@ from scrapy.responsetypes import responsetypes
 
 from crawler.archive import RawRecordError, RecordSpan, read_record
 from crawler.dates import ListedSource
+from crawler.decode import decode_html
 from crawler.items import ArticleItem, Reject, RejectReason
 from crawler.pool import ExtractionPool
 from crawler.raw import raw_dir
@@ -311,7 +312,7 @@ async def _one(
         return _reject(site, page.url, "not_html", detail, page.status, page.fetched_at)
     try:
         extracted = await pool.extract(
-            response.text,
+            decode_html(page.body, response.headers.get(b"Content-Type")),
             page.url,
             site,
             target.headline,
@@ -333,7 +334,7 @@ async def _one(
 
 
 def _response(page: RawPage) -> Response:
-    """The page as the Scrapy response a crawl had, so its text decodes the same way."""
+    """The page as the Scrapy response a crawl had, for its headers and type."""
     headers = Headers(list(page.headers))
     cls = responsetypes.from_args(headers=headers, url=page.url, body=page.body)
     return cls(url=page.url, status=page.status, headers=headers, body=page.body)

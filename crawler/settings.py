@@ -22,12 +22,26 @@ CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 
-# Limits: every fetch is bounded in size and time; failures are retried a bounded number of times.
+# Limits: every fetch (robots.txt, feeds and sitemaps too) is bounded in size, decompressed, and
+# in time; failures are retried a bounded number of times, waiting longer each time. A site's
+# max_page_bytes and download_timeout replace the first two (see crawler/limits.py).
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a body shorter than its Content-Length is a length_mismatch
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
+METAREFRESH_ENABLED = True
+# Only http(s) is ever fetched; crawler/scope.py refuses other schemes before they get this far.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+DOWNLOADER_MIDDLEWARES = {
+    # Scope first, before robots.txt (which would request another host's robots.txt).
+    "crawler.scope.ScopeMiddleware": 40,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # drops off-site hops silently
+    # Retries wait: doubling from GLEANER_RETRY_BACKOFF, or Retry-After on 429 and 503.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry_after.BackoffRetryMiddleware": 550,
+}
 
 # The item pipelines: validate, then load into the warehouse in batches.
 ITEM_PIPELINES = {
@@ -60,3 +74,5 @@ GLEANER_RETRY_FAILED_AFTER = 3600.0  # seconds before a page that failed (5xx, t
 GLEANER_NEAR_DUP_THRESHOLD = None  # near-duplicate similarity threshold; None: the default
 GLEANER_KEEP_RAW = None  # keep article pages as WARC; None: $GLEANER_KEEP_RAW, else on; 0: off
 GLEANER_RAW_DIR = None  # WARC files; None: $GLEANER_RAW_DIR, else <db without suffix>.warc
+GLEANER_RETRY_BACKOFF = 0.5  # seconds before the first retry; doubled for each further retry
+GLEANER_RETRY_AFTER_MAX = 30.0  # longest wait before a retry; a longer Retry-After: no retry

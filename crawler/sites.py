@@ -27,6 +27,12 @@ from pydantic import (
     model_validator,
 )
 
+from crawler.limits import (
+    DEFAULT_DOWNLOAD_TIMEOUT,
+    DEFAULT_MAX_LINKS_PER_PAGE,
+    DEFAULT_MAX_PAGE_BYTES,
+    DEFAULT_MAX_URL_LENGTH,
+)
 from crawler.schedules import check_schedule
 from crawler.urls import in_domains
 
@@ -147,8 +153,17 @@ class SiteConfig(BaseModel):
     """Requests in flight to the site at once."""
     max_pages: Annotated[int | None, Field(ge=1)] = None
     """Stop the crawl after this many responses (``None``: no limit)."""
-    max_page_bytes: Annotated[int, Field(ge=1024)] = 5 * 1024 * 1024
-    """Largest page body accepted; a larger page becomes a ``too_large`` reject."""
+    max_page_bytes: Annotated[int, Field(ge=1024, le=1024**3)] = DEFAULT_MAX_PAGE_BYTES
+    """Largest page body accepted, after decompression; a larger page becomes a ``too_large``
+    reject (a compressed body stops inflating there)."""
+    download_timeout: Annotated[float, Field(gt=0, le=600)] = DEFAULT_DOWNLOAD_TIMEOUT
+    """Seconds one fetch may take, connecting and receiving headers and body; a slower fetch
+    becomes a ``timeout`` reject (after its retries)."""
+    max_links_per_page: Annotated[int, Field(ge=1, le=100_000)] = DEFAULT_MAX_LINKS_PER_PAGE
+    """Links followed from one HTML listing page: articles first, then listing pages, then
+    pagination. Feeds and sitemaps give up to 50,000, the sitemap protocol's limit."""
+    max_url_length: Annotated[int, Field(ge=64, le=65_536)] = DEFAULT_MAX_URL_LENGTH
+    """Longest URL requested, in characters; a longer link is never followed."""
     min_text_chars: Annotated[int, Field(ge=0)] = 300
     """Shortest article text accepted; a shorter one becomes a ``too_short`` reject."""
     user_agent: str | None = None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 from pydantic import ValidationError
 
 from crawler.dates import FUTURE_TOLERANCE
+from crawler.decode import clean_text
 from crawler.items import ArticleItem, RejectReason
 from crawler.urls import in_domains, url_key
 from pipelines.keys import content_key
@@ -38,9 +39,18 @@ def validate(item: ArticleItem, site: SiteConfig) -> Article | Reject:
         site: its site, for the minimum text length and the domains a canonical URL may name.
 
     Returns:
-        The article, or a reject with the first reason that applies.
+        The article, or a reject with the first reason that applies. NULs and lone surrogates
+        (from JSON-LD escapes, say) are removed from every text field first.
     """
     found = item.extracted
+    found = found.model_copy(
+        update={
+            "title": clean_text(found.title) if found.title else found.title,
+            "text": clean_text(found.text),
+            "authors": tuple(a for a in map(clean_text, found.authors) if a.strip()),
+            "tags": tuple(t for t in map(clean_text, found.tags) if t.strip()),
+        }
+    )
 
     def reject(reason: RejectReason, detail: str) -> Reject:
         return Reject(

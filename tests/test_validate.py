@@ -78,3 +78,23 @@ def test_canonical_url_is_trusted_only_for_an_article_on_the_site() -> None:
 def test_content_key_ignores_typography() -> None:
     assert content_key("It’s “here” — now") == content_key('it\'s "here" - now')
     assert content_key("one text") != content_key("another text")
+
+
+def test_nuls_and_lone_surrogates_are_removed_from_every_text_field() -> None:
+    found = item(
+        title="A\x00 story\ud800",
+        text=TEXT.replace("paragraph", "para\x00graph\udc00"),
+        authors=("Jane\ud83d Doe", "\x00"),
+        tags=("wor\x00ld",),
+    )
+    result = validate(found, SITE)
+    assert isinstance(result, Article)
+    assert result.title == "A story"
+    assert result.text == TEXT
+    assert result.authors == ("Jane Doe",)
+    assert result.tags == ("world",)
+
+
+def test_a_reject_detail_holds_no_nul_or_lone_surrogate() -> None:
+    reject = Reject(site="daily", url=URL, reason="binary", fetched_at=NOW, detail="a\x00b\ud800")
+    assert reject.detail == "ab"

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
-from twisted.internet.error import TimeoutError as TxTimeoutError
 
+from crawler.decode import decode_html
+from crawler.fetch_failures import fetch_failure
 from crawler.incremental import Action, CrawlState, response_validators, validators
 from crawler.items import ArticleItem, Reject, RejectReason
+from crawler.limits import MAX_SOURCE_LINKS, cap
+from crawler.not_articles import body_problem, needs_second_look, thin_page_problem
 from crawler.pool import ExtractionPool
 from crawler.raw import RawKeeper
 from crawler.sites import SiteConfig, find_site, load_sites
@@ -34,14 +37,24 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
+    from crawler.listing import ListingPage
+
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 #: Statuses the callbacks see besides 2xx: 304 (a conditional request's answer) and errors, once
 #: retries are spent (as rejects). Not "all": that would also stop redirects from being followed.
 _STATUSES = (304, *range(400, 600))
+#: Reasons a redirect hop can be refused for.
+_REFUSED_HOPS = ("off_site", "bad_url", "too_many_redirects")
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def page_text(response: Response) -> str:
+    """The page as text: byte-order mark, then the HTTP charset, then ``<meta>``, then detection
+    (:func:`crawler.decode.decode_html`), which Scrapy's ``response.text`` does not quite do."""
+    return decode_html(response.body, response.headers.get(b"Content-Type"))
 
 
 class NewsSpider(scrapy.Spider):
@@ -83,6 +96,7 @@ class NewsSpider(scrapy.Spider):
             # requests already handed to the downloader still complete after the limit trips.
             "CONCURRENT_REQUESTS": site.concurrency,
             "DOWNLOAD_MAXSIZE": site.max_page_bytes,
+            "DOWNLOAD_TIMEOUT": site.download_timeout,
             "DOWNLOAD_WARNSIZE": 0,
             "CLOSESPIDER_PAGECOUNT": site.max_pages or 0,
         }.items():
@@ -151,7 +165,8 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _unusable(self, response: Response, role: str) -> Reject | None:
-        """A reject when the response is an HTTP error or of the wrong type; else ``None``."""
+        """A reject when the response is an HTTP error, of the wrong type, empty or binary; else
+        ``None``."""
         if response.status >= 400:
             return self._reject(
                 response.url,
@@ -162,10 +177,15 @@ class NewsSpider(scrapy.Spider):
         if role in ("feed", "sitemap"):
             return None  # told apart by their content, whatever the Content-Type says
         ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
-        if (ctype and ctype not in _HTML_TYPES) or not isinstance(response, TextResponse):
+        if ctype and ctype not in _HTML_TYPES:
             return self._reject(
                 response.url, "not_html", f"Content-Type {ctype.decode('latin-1')}", response.status
             )
+        problem = body_problem(response.body)
+        if problem is not None:
+            return self._reject(response.url, *problem, response.status)
+        if not isinstance(response, TextResponse):
+            return self._reject(response.url, "not_html", "not a text response", response.status)
         return None
 
     def parse_source(self, response: Response) -> list[Any]:
@@ -185,12 +205,13 @@ class NewsSpider(scrapy.Spider):
         if bad:
             return [bad]
         try:
-            text = response.text if kind == "listing" else None
+            text = page_text(response) if kind == "listing" else None
             page = read_source(response.body, text, response.url, kind, self.site)
         except SourceError as exc:
             return [self._reject(response.url, "bad_listing", str(exc), response.status)]
         seen_at = _now()
         etag, last_modified = response_validators(response.headers)
+        page = self._within_limits(page, kind)
         out: list[Any] = [
             ListingStateRow(
                 site=self.site.name,
@@ -224,6 +245,18 @@ class NewsSpider(scrapy.Spider):
         listed = [Listed(e.url, e.url_key, e.listed_at, e.headline) for e in page.entries]
         out += self._follow(listed, page.listing_links, page.pagination, kind)
         return out
+
+    def _within_limits(self, page: ListingPage, kind: SourceKind) -> ListingPage:
+        """``page`` with its URLs longer than the site's ``max_url_length`` left out, and at most
+        ``max_links_per_page`` links (a feed or sitemap: :data:`MAX_SOURCE_LINKS`): articles
+        first, then listing pages, then pagination."""
+        longest = self.site.max_url_length
+        room = self.site.max_links_per_page if kind == "listing" else MAX_SOURCE_LINKS
+        entries = cap([e for e in page.entries if len(e.url) <= longest], room)
+        links = cap([u for u in page.listing_links if len(u) <= longest], room - len(entries))
+        room -= len(entries) + len(links)
+        pagination = cap([u for u in page.pagination if len(u) <= longest], room)
+        return replace(page, entries=entries, listing_links=links, pagination=pagination)
 
     def _follow(
         self,
@@ -265,7 +298,8 @@ class NewsSpider(scrapy.Spider):
         link_kind: SourceKind = "sitemap" if kind == "sitemap" else "listing"
         out += [self._source_request(link, link_kind) for link in links]
         keys = [i.url_key for i in listed]
-        if not self.state.stops_at(keys, stop_at_known=self.site.stop_at_known):
+        # A page that lists nothing ends its pagination: an empty calendar page leads nowhere.
+        if keys and not self.state.stops_at(keys, stop_at_known=self.site.stop_at_known):
             out += [self._source_request(link, kind) for link in pagination]
         return out
 
@@ -339,9 +373,10 @@ class NewsSpider(scrapy.Spider):
         bad = self._unusable(response, "article")
         if bad:
             return [*raw, bad]
+        html = page_text(response)
         try:
             extracted = await self.pool.extract(
-                response.text,
+                html,
                 response.url,
                 self.site,
                 headline,
@@ -353,6 +388,12 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("extraction failed on %s: %r", response.url, exc)
             detail = f"{type(exc).__name__}: {exc}"
             return [*raw, self._reject(response.url, "extract_error", detail, response.status)]
+        if needs_second_look(extracted.title, extracted.text, self.site.min_text_chars):
+            thin = thin_page_problem(
+                html, extracted.title, extracted.text, self.site.min_text_chars
+            )
+            if thin is not None:
+                return [*raw, self._reject(response.url, *thin, response.status)]
         item = ArticleItem(
             site=self.site.name,
             fetched_url=response.url,
@@ -365,14 +406,10 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> list[Reject]:
         """A reject for a request that got no usable response (robots.txt, size, time, network)."""
         request = failure.request  # type: ignore[attr-defined]
-        error = failure.value
-        reason: RejectReason
-        if isinstance(error, IgnoreRequest):
-            reason, detail = "blocked", str(error) or "request ignored"
-        elif "max size" in str(error) or "maxsize" in str(error):
-            reason, detail = "too_large", str(error)
-        elif isinstance(error, TxTimeoutError | TimeoutError):
-            reason, detail = "timeout", str(error)
-        else:
-            reason, detail = "fetch_error", f"{type(error).__name__}: {error}"
-        return [self._reject(request.url, reason, detail)]
+        error = failure.value or Exception("unknown failure")
+        reason, detail = fetch_failure(error)
+        response = getattr(error, "response", None)
+        url = request.url
+        if reason in _REFUSED_HOPS:  # the reject names the listed URL; the detail, where it led
+            url = (request.meta.get("redirect_urls") or [url])[0]
+        return [self._reject(url, reason, detail, getattr(response, "status", None))]
