@@ -350,3 +350,18 @@ def test_html_report_of_control_characters(controlled: Path, tmp_path: Path) -> 
     _assert_terminal_safe(text)
     assert html.escape(SHOWN_CONTROLS) in text
     assert SCRIPT not in text
+
+
+def test_sites_file_problems_show_control_characters_as_escapes(tmp_path: Path) -> None:
+    sites = tmp_path / "sites.toml"
+    sites.write_text(
+        '[[site]]\nname = "example"\nstart_urls = ["http://127.0.0.1:9/"]\n'
+        '"\\u001b[2J\\u001b]0;pwned\\u0007" = 1\n',
+        encoding="utf-8",
+    )
+    checked = gleaner("sites", "--check", "--sites", str(sites), check=False)
+    crawled = gleaner("crawl", "example", "--sites", str(sites), check=False)
+    for result in (checked, crawled):
+        assert result.returncode == 1
+        _assert_terminal_safe(result.stdout + result.stderr)
+        assert r"\x1b[2J\x1b]0;pwned\x07" in result.stderr

@@ -11,11 +11,13 @@ import json
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, ClassVar
 
+import duckdb
 import pytest
 
 from tests.conftest import gleaner, query
 from tests.served import serve_handler
 from tests.warehouse_factories import article
+from warehouse.db import connect
 from warehouse.rows import Batch
 from warehouse.runs import start_run
 from warehouse.writer import write_batch
@@ -192,3 +194,41 @@ def test_command_line_values_are_never_sql(place: Path) -> None:
     )
     assert json.loads(found.stdout) == [{"n": 0}]
     assert query(place / "w.duckdb", "SELECT count(*) FROM articles") == [(3,)]
+
+
+@pytest.mark.parametrize("allow_files", [False, True], ids=["sandboxed", "allow-files"])
+def test_duckdb_enforces_the_sandbox_without_the_statement_check(
+    place: Path, allow_files: bool
+) -> None:
+    # The connection `gleaner sql` opens, given statements the first check would refuse.
+    conn = connect(place / "w.duckdb", read_only=True, external_access=allow_files, sandboxed=True)
+    try:
+        for sql in (
+            "SET enable_external_access = true",
+            "SET autoinstall_known_extensions = true",
+            "SET autoload_known_extensions = true",
+            "SET allow_community_extensions = true",
+            "SET lock_configuration = false",
+            "RESET enable_external_access",
+        ):
+            with pytest.raises(duckdb.InvalidInputException, match="locked"):
+                conn.execute(sql)
+        with pytest.raises(duckdb.Error):
+            conn.execute("LOAD httpfs")
+        with pytest.raises(duckdb.Error):
+            conn.execute("DELETE FROM articles")
+        settings = dict(
+            conn.execute(
+                "SELECT name, value FROM duckdb_settings() WHERE name IN "
+                "('enable_external_access', 'autoinstall_known_extensions', "
+                "'autoload_known_extensions', 'lock_configuration')"
+            ).fetchall()
+        )
+    finally:
+        conn.close()
+    assert settings == {
+        "enable_external_access": str(allow_files).lower(),
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+        "lock_configuration": "true",
+    }
