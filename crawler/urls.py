@@ -1,10 +1,12 @@
 """URL keys: the canonical form of an article URL that dedupe compares, and the form requested.
 
-Pure functions, no I/O. Links come from strangers' pages, so only :func:`url_key` raises (on what
-is not an absolute http(s) URL); the others answer ``''`` or ``False`` for a URL Python cannot
-parse (``http://example.com[``). ``url_key`` folds the variants one article URL appears under: tracking
+Pure functions, no I/O. ``url_key`` folds the variants one article URL appears under: tracking
 parameters, fragments, session ids, default ports, host case, dot segments, percent-encoding and
 query-order variants, and trailing slashes.
+
+Links come from strangers' pages, so only :func:`url_key` raises (``ValueError``, on what is not
+an absolute http(s) URL); the others answer ``''`` or ``False`` for a URL Python cannot parse
+(``http://example.com[``).
 """
 
 from __future__ import annotations
@@ -57,9 +59,8 @@ _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "piwik_", "matomo_", "hsa_")
 _PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.IGNORECASE)
 _ENCODED_DOT = re.compile("%2e", re.IGNORECASE)
 #: What browsers strip from both ends of a URL: C0 controls and space (whitespace too).
-_EDGES = (
-    "".join(map(chr, range(0x21)))
-    + "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_EDGES = "".join(map(chr, range(0x21))) + "".join(
+    c for c in map(chr, range(0x80, 0x3001)) if c.isspace()
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEMES = ("http", "https")

@@ -29,13 +29,13 @@ DEFAULT_FILENAME = "gleaner.duckdb"
 _LOCK_MARKER = "Could not set lock on file"
 _HOLDER_RE = re.compile(r"Conflicting lock is held in (?P<holder>.*?) \(PID (?P<pid>\d+)\)")
 _FIRST_BACKOFF_S = 0.05
+_MAX_BACKOFF_S = 1.0
 _SANDBOX_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
     "allow_community_extensions": False,
     "allow_unsigned_extensions": False,
 }
-_MAX_BACKOFF_S = 1.0
 
 
 def default_path() -> Path:
