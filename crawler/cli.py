@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 import duckdb
+from rich.markup import escape
 
 from crawler import __version__
 from crawler.cli_common import GleanerError, db_option, sites_option, verbose_option
@@ -21,7 +22,7 @@ from crawler.cli_common import fail as _fail
 from crawler.cli_common import make_console as _console
 from crawler.cli_export import export
 from crawler.cli_schedule import schedule, scheduler
-from crawler.output import FORMATS, dumps, render_rows
+from crawler.output import FORMATS, dumps, render_rows, visible
 from crawler.sites import SiteConfig, SitesFileError, find_site, load_sites, sites_file_path
 from warehouse.errors import WarehouseError
 
@@ -205,9 +206,9 @@ def sites(check: bool, sites_file: str | None) -> None:
     try:
         found = load_sites(path)
     except SitesFileError as exc:
-        errors.print(f"[red]{path}[/red]: {len(exc.problems)} problem(s)", markup=True)
+        errors.print(f"[red]{escape(str(path))}[/red]: {len(exc.problems)} problem(s)", markup=True)
         for problem in exc.problems:
-            errors.out(f"  - {problem}")
+            errors.out(f"  - {visible(str(problem))}", highlight=False)
         sys.exit(1)
     if check:
         console.out(f"{path}: {len(found)} site(s), no problems")
@@ -301,7 +302,7 @@ def extract(
         console.print()
         console.out(f"Removed as {site_name}'s boilerplate ({len(removed)} paragraph(s)):")
         for paragraph in removed:
-            console.out(f"  - {paragraph}", highlight=False)
+            console.out(f"  - {visible(paragraph)}", highlight=False)
     if explain:
         console.print()
         print_removals(record, console)
@@ -328,10 +329,23 @@ def extract(
     help="A named parameter, used as $NAME in the query.",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option(
+    "--allow-files",
+    is_flag=True,
+    help="Let the query read local files (read_csv, read_parquet, read_json, read_text, glob).",
+)
 def sql(
-    query: str, db_path: str, fmt: str, params: tuple[tuple[str, str], ...], limit: int
+    query: str,
+    db_path: str,
+    fmt: str,
+    params: tuple[tuple[str, str], ...],
+    limit: int,
+    allow_files: bool,
 ) -> None:
     """Run a read-only SQL query on the warehouse (QUERY may be - to read it from stdin).
+
+    The query reads the warehouse and nothing else: it cannot write, read other files (unless
+    --allow-files), attach databases, load extensions or change settings.
 
     Example:
 
@@ -342,7 +356,7 @@ def sql(
     if query == "-":
         query = sys.stdin.read()
     try:
-        result = run_user_sql(db_path, query, dict(params), limit=limit)
+        result = run_user_sql(db_path, query, dict(params), limit=limit, allow_files=allow_files)
     except (WarehouseError, duckdb.Error) as exc:
         raise _fail(exc) from None
     render_rows(result.columns, result.rows, fmt, console)
@@ -538,7 +552,7 @@ def _add_rule(action: str, site: str, text: tuple[str, ...], db_path: str) -> No
         raise _fail(exc) from None
     console.out(
         f"{site}: {rule.action} {rule.key} (on {row['pages']} page(s), {row['share']:.0%}) "
-        f"from the next crawl: {rule.text}",
+        f"from the next crawl: {visible(rule.text)}",
         highlight=False,
     )
 
@@ -588,7 +602,7 @@ def boilerplate_forget(site: str, text: tuple[str, ...], db_path: str) -> None:
         rule = forget_rule(db_path, site, " ".join(text))
     except (WarehouseError, UnknownSiteError, NoRuleError) as exc:
         raise _fail(exc) from None
-    console.out(f"{site}: forgot {rule.action} {rule.key}: {rule.text}", highlight=False)
+    console.out(f"{site}: forgot {rule.action} {rule.key}: {visible(rule.text)}", highlight=False)
 
 
 def _wait_for_interrupt() -> None:

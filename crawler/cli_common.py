@@ -8,6 +8,8 @@ import sys
 import click
 from rich.console import Console
 
+from crawler.output import visible
+
 db_option = click.option(
     "--db",
     "db_path",
@@ -39,6 +41,7 @@ class GleanerError(click.ClickException):
 
 
 def fail(exc: Exception) -> GleanerError:
-    """The user error for ``exc`` (a ``KeyError``'s message without its quotes)."""
+    """The user error for ``exc`` (a ``KeyError``'s message without its quotes), its control
+    characters made visible: it may quote a sites file, a page or a query."""
     message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-    return GleanerError(str(message))
+    return GleanerError(visible(str(message)))

@@ -15,7 +15,7 @@ import click
 from crawler.cli_common import GleanerError, db_option, sites_option
 from crawler.cli_common import fail as _fail
 from crawler.cli_common import make_console as _console
-from crawler.output import dumps, render_rows
+from crawler.output import dumps, render_rows, visible
 from crawler.schedules import effective_schedules, next_due, parse_schedule
 from crawler.sites import SitesFileError, find_site, load_sites
 from warehouse.errors import WarehouseError
@@ -99,7 +99,7 @@ def schedule_list(db_path: str, sites_file: str | None, as_json: bool) -> None:
     except (SitesFileError, WarehouseError) as exc:
         raise _fail(exc) from None
     for problem in problems:
-        _console(stderr=True).out(f"ignored: {problem}")
+        _console(stderr=True).out(f"ignored: {visible(str(problem))}", highlight=False)
     if as_json:
         _console().out(dumps(rows), highlight=False)
         return

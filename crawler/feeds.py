@@ -13,14 +13,13 @@ import zlib
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
 from crawler.dates import parse_datetime
 from crawler.listing import ListingEntry, ListingPage, tag_of
-from crawler.urls import in_domains, request_url, url_key
+from crawler.urls import in_domains, join_url, request_url, scheme_of, url_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -130,7 +129,7 @@ def _base(element: etree._Element, url: str) -> str:
     for node in [*reversed(list(element.iterancestors())), element]:
         declared = node.get(_XML_BASE)
         if declared:
-            base = urljoin(base, declared.strip())
+            base = join_url(base, declared.strip()) or base
     return base
 
 
@@ -224,7 +223,7 @@ def _atom_links(entry: etree._Element, url: str) -> list[str]:
     ]
     alternates.sort(key=lambda link: "html" not in (link.get("type") or "html"))
     chosen = alternates or links[:1]
-    return [urljoin(_base(link, url), (link.get("href") or "").strip()) for link in chosen]
+    return [join_url(_base(link, url), (link.get("href") or "").strip()) for link in chosen]
 
 
 def _rss_links(item: etree._Element, base: str) -> list[str]:
@@ -233,15 +232,15 @@ def _rss_links(item: etree._Element, base: str) -> list[str]:
     for link in _children(item, "link"):
         href = "".join(link.itertext()).strip() or (link.get("href") or "").strip()
         if href:
-            links.append(urljoin(base, href))
+            links.append(join_url(base, href))
     for guid in _children(item, "guid"):
         text = "".join(guid.itertext()).strip()
         permalink = (guid.get("isPermaLink") or "true").strip().lower() != "false"
-        if permalink and urlsplit(text).scheme.lower() in ("http", "https"):
+        if permalink and scheme_of(text) in ("http", "https"):
             links.append(text)
     about = item.get(_RDF_ABOUT)
     if about:
-        links.append(urljoin(base, about.strip()))
+        links.append(join_url(base, about.strip()))
     return links
 
 
@@ -325,7 +324,7 @@ def _urlset(root: etree._Element, data: bytes, url: str, site: SiteConfig) -> Li
         for news in _children(entry, "news"):
             dates.append(_child_text(news, "publication_date"))
             headline = plain_text(_child_text(news, "title")) or headline
-        collector.add([urljoin(base, loc)], headline, None, _latest(d for d in dates if d))
+        collector.add([join_url(base, loc)], headline, None, _latest(d for d in dates if d))
     return ListingPage(url=url, tag=tag_of(url), entries=collector.entries)
 
 
@@ -333,7 +332,7 @@ def _sitemap_index(root: etree._Element, url: str, site: SiteConfig) -> ListingP
     links = []
     for child in _children(root, "sitemap"):
         loc = _child_text(child, "loc")
-        target = request_url(urljoin(_base(child, url), loc)) if loc else ""
+        target = request_url(join_url(_base(child, url), loc)) if loc else ""
         if target and target != url and in_domains(target, site.allowed_domains):
             links.append(target)
     return ListingPage(url=url, tag=tag_of(url), listing_links=list(dict.fromkeys(links)))

@@ -11,12 +11,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 
 import lxml.html
 
 from crawler.dates import parse_datetime
-from crawler.urls import in_domains, request_url, url_key
+from crawler.urls import in_domains, join_url, request_url, url_key_or_none
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -105,7 +104,9 @@ def _absolute_links(root: HtmlElement, base: str) -> list[tuple[HtmlElement, str
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith("#") or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        links.append((anchor, urljoin(base, href)))
+        link = join_url(base, href)
+        if link:
+            links.append((anchor, link))
     return links
 
 
@@ -147,7 +148,7 @@ def parse_listing(html: str | bytes, url: str, site: SiteConfig) -> ListingPage:
     """
     doc = lxml.html.fromstring(html or "<html></html>")
     base_el = doc.find(".//base[@href]")
-    base = urljoin(url, base_el.get("href")) if base_el is not None else url
+    base = (join_url(url, base_el.get("href")) or url) if base_el is not None else url
     domains = site.allowed_domains
 
     listing_links: list[str] = []
@@ -161,7 +162,9 @@ def parse_listing(html: str | bytes, url: str, site: SiteConfig) -> ListingPage:
     articles: list[tuple[HtmlElement, str, str]] = []
     for anchor, link in _absolute_links(root, base):
         if in_domains(link, domains) and site.is_article(request_url(link)):
-            articles.append((anchor, link, url_key(link)))
+            key = url_key_or_none(link)  # None: a bad port, say
+            if key is not None:
+                articles.append((anchor, link, key))
 
     keys_of: dict[HtmlElement, set[str]] = {}
     for anchor, _link, key in articles:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from crawler import __version__
+from crawler.output import visible
 from crawler.report_view import change_pct_text, change_text, duration, percent, when
 
 if TYPE_CHECKING:
@@ -49,10 +50,13 @@ class _Html(str):
 
 
 def _e(value: object) -> _Html:
-    """Escape a value for HTML text or a quoted attribute; None becomes empty."""
+    """Escape a value for HTML text or a quoted attribute; None becomes empty.
+
+    Control characters are written as visible escapes first (:func:`crawler.output.visible`).
+    """
     if isinstance(value, _Html):
         return value
-    return _Html(html.escape("" if value is None else str(value), quote=True))
+    return _Html(html.escape(visible("" if value is None else str(value)), quote=True))
 
 
 def _link(url: str | None) -> _Html:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
+from crawler.output import shown, visible
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -147,8 +149,10 @@ def _decisions_table(report: dict[str, Any]) -> Table:
 def print_report(report: dict[str, Any], console: Console) -> None:
     """Print one run's report: headline, change since the previous run, then the tables.
 
-    Every value from the warehouse is printed as plain text, never as rich markup.
+    Every value from the warehouse is printed as plain text, never as rich markup, with its
+    control characters made visible (:func:`crawler.output.visible`).
     """
+    report = shown(report)
     head = Text.assemble(
         ("Run ", "bold"),
         (report["run_id"], "bold cyan"),
@@ -204,7 +208,8 @@ def print_report(report: dict[str, Any], console: Console) -> None:
 
 
 def print_runs(runs: list[dict[str, Any]], console: Console) -> None:
-    """Print the run list, newest first: status, duration and counts."""
+    """Print the run list, newest first: status, duration and counts (as plain, visible text)."""
+    runs = shown(runs)
     columns = (
         "run_id",
         "sites",
@@ -242,12 +247,12 @@ def print_record(record: ExtractedArticle, console: Console) -> None:
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     for name, value in record.model_dump(exclude={"text"}).items():
-        shown = ", ".join(value) if isinstance(value, tuple | list) else value
-        table.add_row(name, Text("" if shown is None else str(shown)))
+        joined = ", ".join(value) if isinstance(value, tuple | list) else value
+        table.add_row(name, Text("" if joined is None else visible(str(joined))))
     table.add_row("text", Text(f"{len(record.text)} characters"))
     console.print(table)
     console.print()
-    console.print(Text(record.text))
+    console.print(Text(visible(record.text)))
 
 
 def print_removals(record: ExtractedArticle, console: Console) -> None:
@@ -259,5 +264,5 @@ def print_removals(record: ExtractedArticle, console: Console) -> None:
     table.add_column("rule", style="bold", no_wrap=True)
     table.add_column("removed text", overflow="fold")
     for removal in record.removed:
-        table.add_row(removal.rule, Text(removal.text))
+        table.add_row(Text(removal.rule), Text(visible(removal.text)))
     console.print(table)

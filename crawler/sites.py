@@ -291,13 +291,18 @@ def load_sites(path: str | os.PathLike[str] | None = None) -> list[SiteConfig]:
         The sites, in file order.
 
     Raises:
-        SitesFileError: the file is missing, is not TOML, or has invalid sites (all are listed).
+        SitesFileError: the file is missing or unreadable, is not UTF-8 TOML, or has invalid
+            sites (all are listed). Nothing else, whatever the file holds.
     """
     file = sites_file_path(path)
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SitesFileError(file, [SiteProblem("-", "-", "file not found")]) from None
+    except OSError as exc:
+        raise SitesFileError(file, [SiteProblem("-", "-", f"cannot be read: {exc}")]) from None
+    except UnicodeDecodeError as exc:
+        raise SitesFileError(file, [SiteProblem("-", "-", f"not UTF-8 text: {exc}")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise SitesFileError(file, [SiteProblem("-", "-", f"not valid TOML: {exc}")]) from None
     return parse_sites(data, file)

@@ -30,6 +30,12 @@ _LOCK_MARKER = "Could not set lock on file"
 _HOLDER_RE = re.compile(r"Conflicting lock is held in (?P<holder>.*?) \(PID (?P<pid>\d+)\)")
 _FIRST_BACKOFF_S = 0.05
 _MAX_BACKOFF_S = 1.0
+_SANDBOX_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+}
 
 
 def default_path() -> Path:
@@ -63,6 +69,7 @@ def connect(
     read_only: bool = False,
     retry_s: float = DEFAULT_RETRY_S,
     external_access: bool = True,
+    sandboxed: bool | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, waiting a bounded time for another process's lock.
 
@@ -75,8 +82,10 @@ def connect(
         read_only: Open for reading only; many readers may share the file, but not with a writer.
         retry_s: How long to keep retrying, with backoff, while another process holds the lock.
         external_access: When false, DuckDB may not read or write any other file (no
-            ``read_csv``, ``COPY``, ``ATTACH``, extension installs) and the connection's
-            configuration is locked. Used for user-supplied SQL.
+            ``read_csv``, ``COPY``, ``ATTACH``, extension installs). Used for user-supplied SQL.
+        sandboxed: No extension is installed or loaded, even on demand (so no ``httpfs``),
+            and the connection's configuration is locked, so no ``SET`` or ``RESET`` can undo
+            this or ``external_access``. Defaults to ``not external_access``.
 
     Returns:
         An open connection; the caller closes it.
@@ -92,11 +101,15 @@ def connect(
     config: dict[str, str | bool | int | float | list[str]] = {}
     if not external_access:
         config["enable_external_access"] = False
+    if sandboxed is None:
+        sandboxed = not external_access
+    if sandboxed:
+        config.update(_SANDBOX_CONFIG)
     conn = _open_with_retry(db_path, read_only=read_only, retry_s=retry_s, config=config)
     try:
         # ICU is built in; the session zone otherwise follows the machine's TZ.
         conn.execute("SET TimeZone = 'UTC'")
-        if not external_access:
+        if sandboxed:
             conn.execute("SET lock_configuration = true")
         if not read_only:
             apply_migrations(conn)

@@ -1,4 +1,10 @@
-"""User SQL for ``gleaner sql``: one read-only statement, no file access, limited rows and time."""
+"""User SQL for ``gleaner sql``: one read-only statement, no file access, limited rows and time.
+
+Two layers refuse what a query may not do. :func:`check_user_sql` lets through only one
+statement that is a query, with a message that says why; DuckDB then enforces the rest on a
+connection opened read-only, with ``enable_external_access`` off (unless files are allowed), no
+extension installs or loads, and its configuration locked so no ``SET`` can undo any of it.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +37,22 @@ ALLOWED_KEYWORDS: Final = (
 
 DEFAULT_LIMIT = 1000
 
+ALLOW_FILES_FLAG: Final = "--allow-files"
+"""The ``gleaner sql`` flag that lets a query read local files; error messages name it."""
+
+_NEVER_HINT: Final = {
+    **dict.fromkeys(
+        ("copy", "export", "import", "attach", "detach", "install", "force", "load", "use"),
+        "`gleaner sql` never writes files, attaches databases or loads extensions "
+        f"(`gleaner export` writes the warehouse to files; with {ALLOW_FILES_FLAG} a query may "
+        "read a local file: read_csv, read_parquet, read_json, read_text).",
+    ),
+    **dict.fromkeys(
+        ("set", "reset", "pragma", "call"),
+        "`gleaner sql` cannot change DuckDB's settings.",
+    ),
+}
+
 # DESCRIBE, SHOW, SUMMARIZE, VALUES, TABLE and FROM-first queries all parse as SELECT.
 _ALLOWED_TYPES: Final = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
 _LEADING_NOISE = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/|\()*", re.DOTALL)
@@ -62,9 +84,11 @@ def check_user_sql(sql: str) -> None:
         raise UserSQLError("No SQL statement given.")
     keyword = word.group().lower()
     if keyword not in ALLOWED_KEYWORDS:
+        hint = _NEVER_HINT.get(keyword, "")
         raise UserSQLError(
             f"Only queries may run here: a statement starting with {keyword.upper()} is not "
             f"allowed. Start it with one of: {', '.join(k.upper() for k in ALLOWED_KEYWORDS)}."
+            + (f" {hint}" if hint else "")
         )
     try:
         statements = duckdb.extract_statements(sql)
@@ -86,8 +110,13 @@ def run_user_sql(
     *,
     timeout_s: float | None = None,
     retry_s: float = DEFAULT_RETRY_S,
+    allow_files: bool = False,
 ) -> QueryResult:
     """Run one user query against the warehouse, read-only and without file access.
+
+    The query can neither write nor read any file but the warehouse (no ``COPY``, ``ATTACH``,
+    ``read_csv``, ``read_text``, ``glob``, ``FROM 'file.csv'``), install or load an extension,
+    nor change a setting; ``allow_files`` lets it read local files, and nothing more.
 
     Runs of this host whose process is gone are marked ``interrupted`` first
     (:func:`warehouse.runs.settle_runs`), so that the ``runs`` table tells the truth.
@@ -100,6 +129,7 @@ def run_user_sql(
         limit: Return at most this many rows (None: all of them).
         timeout_s: Interrupt the query after this many seconds (None: no time limit).
         retry_s: How long to wait while a writer holds the lock.
+        allow_files: Let the query read local files (``read_csv('data.csv')``, ``glob``).
 
     Returns:
         ``(columns, rows, truncated)``; ``truncated`` tells whether rows beyond ``limit`` were
@@ -115,7 +145,9 @@ def run_user_sql(
         raise ValueError(f"limit must be at least 1 or None, got {limit}")
     check_user_sql(sql)
     settle_runs(path, retry_s=retry_s)
-    conn = connect(path, read_only=True, retry_s=retry_s, external_access=False)
+    conn = connect(
+        path, read_only=True, retry_s=retry_s, external_access=allow_files, sandboxed=True
+    )
     timer = None
     if timeout_s is not None:
         timer = threading.Timer(timeout_s, conn.interrupt)
@@ -131,12 +163,18 @@ def run_user_sql(
     except duckdb.InterruptException as exc:
         raise UserSQLError(f"The query ran longer than {timeout_s:g} s and was stopped.") from exc
     except duckdb.PermissionException as exc:
-        raise UserSQLError(
-            f"{exc}. `gleaner sql` reads only the warehouse: files, COPY, ATTACH and extension "
-            "installs are disabled."
-        ) from exc
+        hint = (
+            "`gleaner sql` loads no extension and changes no setting."
+            if allow_files
+            else "`gleaner sql` reads only the warehouse: pass "
+            f"{ALLOW_FILES_FLAG} to let a query read local files."
+        )
+        raise UserSQLError(f"{exc}\n{hint}") from exc
     except duckdb.Error as exc:
-        raise UserSQLError(str(exc)) from exc
+        message = str(exc)
+        if "extension" in message:
+            message += "\n`gleaner sql` installs and loads no extension."
+        raise UserSQLError(message) from exc
     finally:
         if timer is not None:
             timer.cancel()
