@@ -60,3 +60,11 @@ GLEANER_RETRY_FAILED_AFTER = 3600.0  # seconds before a page that failed (5xx, t
 GLEANER_NEAR_DUP_THRESHOLD = None  # near-duplicate similarity threshold; None: the default
 GLEANER_KEEP_RAW = None  # keep article pages as WARC; None: $GLEANER_KEEP_RAW, else on; 0: off
 GLEANER_RAW_DIR = None  # WARC files; None: $GLEANER_RAW_DIR, else <db without suffix>.warc
+# Shared crawls (gleaner crawl --frontier, gleaner load; crawler/frontier/).
+GLEANER_FRONTIER = None  # the Redis URL of a shared crawl; None: a crawl of this process alone
+# requests per second to a site, all workers together; None: $GLEANER_FRONTIER_RATE, else one
+# request per download_delay (no limit when it is 0)
+GLEANER_FRONTIER_RATE = os.environ.get("GLEANER_FRONTIER_RATE") or None
+# seconds a worker's lease lasts: a worker silent that long is dead and its requests go back
+GLEANER_FRONTIER_LEASE = float(os.environ.get("GLEANER_FRONTIER_LEASE") or 30)
+GLEANER_SITE_STATE = None  # what the warehouse knows of the site; None: read the warehouse
