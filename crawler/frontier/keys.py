@@ -195,16 +195,19 @@ end
 return items
 """
 
-#: Reserve the next send time of a site's request. KEYS: the site's rate key, the run's stats.
-#: ARGV: interval in microseconds (0: no limit). Returns how many microseconds to wait.
-RESERVE: Final = """
-redis.call('HINCRBY', KEYS[2], 'requests', 1)
+#: Take the site's next request slot when it has come. KEYS: the site's rate key, the run's
+#: stats. ARGV: interval in microseconds (0: no limit). Returns 0 when the slot is taken (the
+#: request counted), else how many microseconds remain until it comes.
+ACQUIRE: Final = """
 local interval = tonumber(ARGV[1])
-if interval <= 0 then return 0 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local next_at = tonumber(redis.call('GET', KEYS[1]) or '0')
-local at = math.max(now, next_at)
-redis.call('SET', KEYS[1], string.format('%.0f', at + interval), 'PX', 60000 + math.floor(interval / 1000))
-return at - now
+if interval > 0 then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local next_at = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if now < next_at then return next_at - now end
+  local ttl = 60000 + math.floor(interval / 1000)
+  redis.call('SET', KEYS[1], string.format('%.0f', now + interval), 'PX', ttl)
+end
+redis.call('HINCRBY', KEYS[2], 'requests', 1)
+return 0
 """

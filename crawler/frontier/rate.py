@@ -1,15 +1,19 @@
 """Politeness across workers: one request rate per site, whoever sends the request.
 
 Each worker's AutoThrottle and ``DOWNLOAD_DELAY`` see only that worker's requests; the shared
-limit is a "next allowed time" per site in Redis, moved forward by one interval per request in a
-Lua script (Redis' clock, so the workers' clocks do not matter). A request waits until its slot.
+limit is a "next allowed time" per site in Redis. A request that finds it passed takes it, moving
+it one interval on, in a Lua script (on Redis' clock, so the workers' clocks do not matter); one
+that finds it ahead waits that long and tries again. This happens in the download handler, just
+before the request is sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 from typing import TYPE_CHECKING, Self
 
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import NotConfigured
 
 from crawler.frontier import keys
@@ -18,6 +22,8 @@ if TYPE_CHECKING:
     import redis
     from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.settings import BaseSettings
 
     from crawler.sites import SiteConfig
 
@@ -48,8 +54,8 @@ def interval_us(rate: float) -> int:
     return round(1_000_000 / rate) if rate > 0 else 0
 
 
-class SharedRateLimit:
-    """Downloader middleware: each request waits for the site's next slot."""
+class SharedRate:
+    """A site's shared rate: each request reserves the next slot and waits for it."""
 
     def __init__(self, server: redis.Redis, site: str, run_id: str, rate: float) -> None:
         self.server = server
@@ -58,19 +64,40 @@ class SharedRateLimit:
         self.interval = interval_us(rate)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        """Not configured unless the crawl has a frontier."""
-        settings = crawler.settings
-        if not settings.get("GLEANER_FRONTIER"):
-            raise NotConfigured
+    def from_settings(cls, settings: BaseSettings) -> Self:
+        """The rate of the crawl's site (``GLEANER_FRONTIER_RATE``) on its Redis server."""
         from scrapy_redis.connection import from_settings
 
         site: SiteConfig = settings["GLEANER_SITE"]
         rate = site_rate(settings.get("GLEANER_FRONTIER_RATE"), site)
         return cls(from_settings(settings), site.name, str(settings["GLEANER_RUN_ID"]), rate)
 
-    async def process_request(self, request: Request) -> None:
-        """Reserve the site's next slot and wait for it."""
-        wait = int(self.server.eval(keys.RESERVE, 2, self.key, self.stats, self.interval))
-        if wait > 0:
-            await asyncio.sleep(wait / 1_000_000)
+    async def wait(self) -> None:
+        """Wait until this request takes the site's next slot (and is counted).
+
+        The slot is taken when it has come, not reserved ahead: a worker whose event loop
+        stalls would otherwise send every request it reserved at once when it resumes.
+        """
+        while wait := int(self.server.eval(keys.ACQUIRE, 2, self.key, self.stats, self.interval)):
+            await asyncio.sleep(wait / 1_000_000 + random.uniform(0, 0.002))
+
+
+class RateLimitedHTTP(HTTP11DownloadHandler):
+    """Scrapy's HTTP download handler, waiting for the site's shared slot first.
+
+    The wait is here, not in a downloader middleware, because requests pass the middlewares
+    before the download slot's own queue: slots reserved there would be spent while requests
+    wait for a free connection, and then sent together.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        if not crawler.settings.get("GLEANER_FRONTIER"):
+            raise NotConfigured
+        self.rate = SharedRate.from_settings(crawler.settings)
+
+    async def download_request(self, request: Request) -> Response:
+        """Wait for the slot, then download."""
+        await self.rate.wait()
+        response: Response = await super().download_request(request)
+        return response

@@ -106,7 +106,10 @@ def worker_overrides(url: str, worker: str, state: SiteState) -> dict[str, Any]:
             "crawler.progress.CrawlProgress": 200,
             "crawler.frontier.sink.ItemSink": 300,
         },
-        "DOWNLOADER_MIDDLEWARES": {"crawler.frontier.rate.SharedRateLimit": 950},
+        "DOWNLOAD_HANDLERS": {
+            "http": "crawler.frontier.rate.RateLimitedHTTP",
+            "https": "crawler.frontier.rate.RateLimitedHTTP",
+        },
     }
 
 
