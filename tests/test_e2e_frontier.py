@@ -5,6 +5,7 @@ is killed on the way, and the two workers together keep to the site's shared req
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -236,3 +237,34 @@ def test_a_loader_killed_mid_batch_and_restarted_loses_and_duplicates_nothing(
     assert query(db, "SELECT count(*) FROM loaded_items") == [(0,)]
     assert not run_keys(redis_server)
     assert redis_server.client.hlen("gleaner:items:loading") == 0
+
+
+def latest_decisions(db: Path) -> dict[str, int]:
+    """Decisions of the warehouse's latest run, with the method that took them."""
+    latest = query(db, "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")[0][0]
+    sql = "SELECT decision || '/' || method, count(*) FROM decisions WHERE run_id = ? GROUP BY ALL"
+    return dict(query(db, sql, latest))
+
+
+def test_a_second_shared_crawl_is_incremental_like_a_second_crawl_in_one_process(
+    site: Site,
+    shared: SharedRun,
+    redis_server: RedisServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # the workers know what the warehouse has from the loader: they fetch no known article
+    redis_server.flush()
+    before = len(site.served.log.read_text().splitlines())
+    load = loader(redis_server, shared.db, tmp_path / "load.log")
+    again = worker(site, redis_server, tmp_path / "w.log", shared.db)
+    finish(again, tmp_path / "w.log")
+    finish(load, tmp_path / "load.log")
+    paths = site.served.requested(before)
+    assert paths
+    assert not [p for p in paths if p.startswith(("/news/", "/partners/"))]
+    one = tmp_path / "one.duckdb"
+    shutil.copy(site.baseline, one)
+    gleaner("crawl", "demo", "--sites", str(site.sites), "--db", str(one))
+    decided = latest_decisions(shared.db)
+    assert decided == latest_decisions(one)
+    assert decided["unchanged/known"] > ARTICLES / 2
