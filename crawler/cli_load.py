@@ -33,6 +33,7 @@ def crawl_shared(
     """
     from crawler.frontier.worker import (
         FrontierError,
+        Lease,
         connect,
         join_run,
         worker_id,
@@ -44,6 +45,11 @@ def crawl_shared(
     worker = worker_id()
     try:
         server = connect(url)
+    except FrontierError as exc:
+        raise fail(exc) from None
+    lease = Lease(server, worker, GLEANER_FRONTIER_LEASE)
+    lease.start()
+    try:
         run_id, state = join_run(
             server,
             site,
@@ -51,10 +57,12 @@ def crawl_shared(
             refresh=bool(overrides.get("GLEANER_REFRESH")),
             lease_s=GLEANER_FRONTIER_LEASE,
         )
+        overrides.update(worker_overrides(url, worker, state))
+        run_crawl([site], db_path, max_pages=max_pages, run_ids=[run_id], **overrides)
     except FrontierError as exc:
         raise fail(exc) from None
-    overrides.update(worker_overrides(url, worker, state))
-    run_crawl([site], db_path, max_pages=max_pages, run_ids=[run_id], **overrides)
+    finally:
+        lease.stop()
     make_console(stderr=True).print(
         f"worker {worker} of run {run_id} is done; `gleaner load` records the run and its report"
     )

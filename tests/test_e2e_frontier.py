@@ -225,14 +225,15 @@ def test_a_loader_killed_mid_batch_and_restarted_loses_and_duplicates_nothing(
     assert redis_server.client.hlen("gleaner:items:loading") > 0  # taken, not all committed
     second = loader(redis_server, db, tmp_path / "load2.log", "--batch-size", "9")
     finish(second, tmp_path / "load2.log")
+    # every item decided once, as in one process; which of two copies of one text is kept, and
+    # what the site's boilerplate learned by then, depend on the batches (here 9 items each)
     got, want = outcome(db), outcome(site.baseline)
-    assert [a[0] for a in got["articles"]] == [a[0] for a in want["articles"]]
+    decided = "SELECT url FROM decisions ORDER BY url"
+    assert query(db, decided) == query(site.baseline, decided)
+    assert len(got["articles"]) == len(want["articles"])
     assert got["sightings"] == want["sightings"]
-    assert sum(got["decisions"].values()) == sum(want["decisions"].values())
-    assert got["decisions"]["rejected"] == want["decisions"]["rejected"]
-    assert got["rejects"] == want["rejects"]
-    once = query(db, "SELECT count(*) = count(DISTINCT url) FROM decisions")
-    assert once == [(True,)]
+    fetch_rejects = "SELECT url, reason FROM rejects WHERE reason <> 'too_short' ORDER BY ALL"
+    assert query(db, fetch_rejects) == query(site.baseline, fetch_rejects)
     assert got["runs"] == [("finished", "finished")]
     assert query(db, "SELECT count(*) FROM loaded_items") == [(0,)]
     assert not run_keys(redis_server)

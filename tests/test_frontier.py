@@ -58,10 +58,10 @@ def test_a_slot_is_taken_once_and_the_next_comes_an_interval_later(
     assert fresh_redis.client.hget(RUN.stats, "requests") == b"3"  # taken slots are counted
 
 
-def pop(redis: RedisServer, worker: str, request_id: str) -> bytes | None:
-    keys_ = [RUN.requests, RUN.inflight(worker)]
-    found = redis.client.eval(keys.POP, 2, *keys_, request_id)
-    return found if isinstance(found, bytes) else None
+def pop(redis: RedisServer, worker: str, request_id: str) -> bytes | int | None:
+    keys_ = [RUN.requests, RUN.inflight(worker), RUN.workers]
+    found = redis.client.eval(keys.POP, 3, *keys_, request_id, worker)
+    return found if isinstance(found, bytes | int) else None
 
 
 def test_a_dead_workers_requests_go_back_to_the_queue(
@@ -80,6 +80,8 @@ def test_a_dead_workers_requests_go_back_to_the_queue(
     assert reclaim(client, RUN) == 1
     assert client.zrange(RUN.requests, 0, -1) == [b"req-a"]
     assert client.smembers(RUN.workers) == {b"w2"}
+    assert pop(fresh_redis, "w1", "id4") == 0  # found dead, it takes nothing more
+    assert client.zrange(RUN.requests, 0, -1) == [b"req-a"]
     assert release(client, RUN, "w2") == 1  # a worker leaving puts its own back
     assert sorted(client.zrange(RUN.requests, 0, -1)) == [b"req-a", b"req-b"]
 
@@ -95,6 +97,7 @@ def test_items_are_pushed_only_by_the_worker_holding_the_request(
 ) -> None:
     client = fresh_redis.client
     client.zadd(RUN.requests, {b"req": 0})
+    client.sadd(RUN.workers, "w1")
     pop(fresh_redis, "w1", "id1")
     assert ack(fresh_redis, "w1", "id1", [b"i1 x", b"i2 y"]) == 1
     assert client.lrange(keys.ITEMS, 0, -1) == [b"i1 x", b"i2 y"]

@@ -134,9 +134,11 @@ redis.call('SET', prefix .. 'joined', '1')
 return run
 """
 
-#: Pop the first request of the queue into a worker's in-flight hash. KEYS: queue, in-flight hash.
-#: ARGV: request id. Returns the encoded request, or nil.
+#: Pop the first request of the queue into a worker's in-flight hash, unless the worker was found
+#: dead and removed. KEYS: queue, in-flight hash, workers set. ARGV: request id, worker id.
+#: Returns the encoded request, nil when the queue is empty, 0 when the worker was removed.
 POP: Final = """
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return 0 end
 local found = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #found == 0 then return false end
 redis.call('ZREM', KEYS[1], found[1])

@@ -62,11 +62,21 @@ class FrontierQueue(PriorityQueue):  # type: ignore[misc]
     """scrapy-redis' priority queue, popping into the worker's in-flight hash."""
 
     inflight_key = ""
+    workers_key = ""
+    worker = ""
+    removed = False
+    """Whether the run removed this worker (its lease expired): it takes no more requests."""
 
     def pop(self, timeout: int = 0) -> Request | None:
         """The next request, recorded in flight under a new id (in its meta); ``None`` if none."""
         request_id = uuid.uuid4().hex
-        found = self.server.eval(keys.POP, 2, self.key, self.inflight_key, request_id)
+        keys_ = [self.key, self.inflight_key, self.workers_key]
+        found = self.server.eval(keys.POP, len(keys_), *keys_, request_id, self.worker)
+        if found == 0:
+            if not self.removed:
+                logger.error("this worker's lease expired and the run removed it; it stops")
+            self.removed = True
+            return None
         if not found:
             return None
         request: Request = self._decode_request(found)
@@ -118,6 +128,8 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         """Open the run's queue and seen-set and start renewing the lease."""
         super().open(spider)
         self.queue.inflight_key = self.run.inflight(self.worker)
+        self.queue.workers_key = self.run.workers
+        self.queue.worker = self.worker
         engine = self.crawler.engine
         # The engine polls an empty scheduler every 5 s by default; work pushed by other workers
         # should be picked up sooner.
@@ -126,8 +138,8 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         self._beat.start(max(self.lease_s / 3, 0.2), now=True)
 
     def beat(self) -> None:
-        """Renew the lease, acknowledge finished requests and reclaim dead workers' requests."""
-        self.server.set(keys.alive(self.worker), "1", px=int(self.lease_s * 1000))
+        """Acknowledge finished requests and reclaim dead workers' requests (the lease itself is
+        renewed by :class:`crawler.frontier.worker.Lease`)."""
         self.settle()
         reclaim(self.server, self.run)
 
@@ -173,7 +185,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
 
     def has_pending_requests(self) -> bool:
         """Whether the run has work left anywhere: queued, or in flight at any worker."""
-        if self._done:
+        if self._done or self.queue.removed:
             return False
         now = time.monotonic()
         if now - self._checked < 0.5:

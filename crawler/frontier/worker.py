@@ -8,11 +8,13 @@ is done everywhere; the loader finishes the run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
 import secrets
 import socket
+import threading
 import time
 from typing import TYPE_CHECKING, Any, cast
 
@@ -36,6 +38,29 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
 
 
+class Lease(threading.Thread):
+    """Renews a worker's lease every third of its length, from a thread of its own: a worker
+    starting Scrapy, or busy on its reactor thread, is still alive."""
+
+    def __init__(self, server: redis.Redis, worker: str, lease_s: float) -> None:
+        super().__init__(name="gleaner-lease", daemon=True)
+        self.server = server
+        self.worker = worker
+        self.lease_s = lease_s
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        """Renew until stopped (a lost connection is retried at the next beat)."""
+        while not self.stopped.is_set():
+            with contextlib.suppress(redis.RedisError):
+                self.server.set(keys.alive(self.worker), "1", px=int(self.lease_s * 1000))
+            self.stopped.wait(self.lease_s / 3)
+
+    def stop(self) -> None:
+        """Stop renewing (the lease then expires, unless the worker released it)."""
+        self.stopped.set()
+
+
 def run_settings(site: SiteConfig) -> dict[str, Any]:
     """The settings recorded with a shared run (as ``RunRecorder`` records a crawl's)."""
     return {
@@ -56,6 +81,8 @@ def join_run(
     wait_s: float = 600.0,
 ) -> tuple[str, SiteState]:
     """Join the site's run (creating it when it has none) and wait for the loader's state.
+
+    The worker's lease must be renewed meanwhile (:class:`Lease`).
 
     Args:
         server: The Redis connection.
@@ -86,7 +113,6 @@ def join_run(
                 f"run {run_id}: no loader published the state of {site.name!r} within "
                 f"{wait_s:.0f} s; start `gleaner load --from URL` against the same Redis server"
             )
-        server.set(keys.alive(worker), "1", px=int(lease_s * 1000))
         time.sleep(0.2)
     stored: SiteState = pickle.loads(cast("bytes", state))
     return run_id, stored
