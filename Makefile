@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # apt-get needs root: use sudo unless we are root already.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: venv browser demo test lint clean
+.PHONY: venv browser redis demo test lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,20 @@ browser:
 	  fi; \
 	}
 
-test: $(STAMP) browser
+# Shared crawls' tests start their own redis-server (Debian's redis-server package); without it
+# they fail, unless GLEANER_SKIP_REDIS=1.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing redis-server (apt-get) for the shared-crawl tests"; \
+	    $(SUDO) apt-get update -qq >/dev/null && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else \
+	    echo "redis-server not found and no apt-get: install it, or set GLEANER_SKIP_REDIS=1"; \
+	  fi; \
+	}
+
+test: $(STAMP) browser redis
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

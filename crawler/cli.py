@@ -21,6 +21,7 @@ from crawler.cli_common import GleanerError, db_option, sites_option, verbose_op
 from crawler.cli_common import fail as _fail
 from crawler.cli_common import make_console as _console
 from crawler.cli_export import export
+from crawler.cli_load import load
 from crawler.cli_schedule import schedule, scheduler
 from crawler.output import FORMATS, dumps, render_rows, visible
 from crawler.sites import SiteConfig, SitesFileError, find_site, load_sites, sites_file_path
@@ -85,6 +86,12 @@ def _print_reports(db_path: str, run_ids: list[str]) -> None:
     help="Fetch every page again, unconditionally, even articles the warehouse already has.",
 )
 @click.option("--run-id", help="Record the run under this id (one SITE only; default: a new id).")
+@click.option(
+    "--frontier",
+    metavar="redis://HOST:PORT/DB",
+    help="Be one worker of a crawl shared through this Redis server (one SITE); `gleaner load "
+    "--from` the same URL loads what the workers find.",
+)
 @verbose_option
 def crawl(
     names: tuple[str, ...],
@@ -93,6 +100,7 @@ def crawl(
     max_pages: int | None,
     refresh: bool,
     run_id: str | None,
+    frontier: str | None,
     verbose: bool,
 ) -> None:
     """Crawl the named sites from the sites file into the warehouse, then print each run's report.
@@ -121,6 +129,13 @@ def crawl(
     overrides = _crawl_overrides(verbose)
     if refresh:
         overrides["GLEANER_REFRESH"] = True
+    if frontier is not None:
+        from crawler.cli_load import crawl_shared
+
+        if len(sites) != 1 or run_id is not None:
+            raise click.UsageError("--frontier crawls one SITE, in the run its workers share.")
+        crawl_shared(sites[0], frontier, db_path, max_pages=max_pages, **overrides)
+        return
     ids = {site.name: run_id or new_run_id() for site in sites}
     try:
         with site_locks(db_path, ids):
@@ -616,6 +631,7 @@ def _wait_for_interrupt() -> None:
 
 
 cli.add_command(export)
+cli.add_command(load)
 cli.add_command(schedule)
 cli.add_command(scheduler)
 

@@ -76,3 +76,12 @@ GLEANER_KEEP_RAW = None  # keep article pages as WARC; None: $GLEANER_KEEP_RAW, 
 GLEANER_RAW_DIR = None  # WARC files; None: $GLEANER_RAW_DIR, else <db without suffix>.warc
 GLEANER_RETRY_BACKOFF = 0.5  # seconds before the first retry; doubled for each further retry
 GLEANER_RETRY_AFTER_MAX = 30.0  # longest wait before a retry; a longer Retry-After: no retry
+
+# Shared crawls (gleaner crawl --frontier, gleaner load; crawler/frontier/).
+GLEANER_FRONTIER = None  # the Redis URL of a shared crawl; None: a crawl of this process alone
+# requests per second to a site, all workers together; None: $GLEANER_FRONTIER_RATE, else one
+# request per download_delay (no limit when it is 0)
+GLEANER_FRONTIER_RATE = os.environ.get("GLEANER_FRONTIER_RATE") or None
+# seconds a worker's lease lasts: a worker silent that long is dead and its requests go back
+GLEANER_FRONTIER_LEASE = float(os.environ.get("GLEANER_FRONTIER_LEASE") or 30)
+GLEANER_SITE_STATE = None  # what the warehouse knows of the site; None: read the warehouse

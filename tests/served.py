@@ -37,12 +37,15 @@ class Served:
 
 
 @contextmanager
-def serve_demo(tmp: Path, articles: int = 60, seed: int = 7) -> Iterator[Served]:
-    """Serve the demo site (``python -m crawler.demo``) in a child process until the block ends."""
+def serve_demo(
+    tmp: Path, articles: int = 60, seed: int = 7, *, log_times: bool = False
+) -> Iterator[Served]:
+    """Serve the demo site (``python -m crawler.demo``) in a child process until the block ends
+    (``log_times``: each log line ends with the time of the request)."""
     tmp.mkdir(parents=True, exist_ok=True)
     log, truth = tmp / "requests.log", tmp / "truth.jsonl"
     args = ["--port", "0", "--articles", str(articles), "--seed", str(seed)]
-    args += ["--log", str(log), "--truth", str(truth)]
+    args += ["--log", str(log), "--truth", str(truth), *(["--log-times"] if log_times else [])]
     proc = subprocess.Popen(
         [sys.executable, "-m", "crawler.demo", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )

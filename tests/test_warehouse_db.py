@@ -39,6 +39,7 @@ TABLES = {
     "boilerplate_pages",
     "boilerplate_rules",
     "schedules",
+    "loaded_items",
 }
 LATEST = MIGRATIONS[-1].version
 VERSIONS = [m.version for m in MIGRATIONS]

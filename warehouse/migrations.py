@@ -294,6 +294,18 @@ _RUN_PROCESS = (
     "ALTER TABLE runs ADD COLUMN process_started VARCHAR",
 )
 
+# Queue items a loader committed (``gleaner load``): a batch records its items' ids in the same
+# transaction, so a loader restarted after a crash loads none of them twice.
+_LOADED_ITEMS = (
+    """
+    CREATE TABLE loaded_items (
+        item_id VARCHAR PRIMARY KEY,
+        run_id VARCHAR NOT NULL,
+        loaded_at TIMESTAMPTZ NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial_schema", _INITIAL_SCHEMA),
     Migration(2, "dedupe_and_incremental", _DEDUPE_AND_INCREMENTAL),
@@ -302,6 +314,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "modified_source", _MODIFIED_SOURCE),
     Migration(6, "schedules", _SCHEDULES),
     Migration(7, "run_process", _RUN_PROCESS),
+    Migration(8, "loaded_items", _LOADED_ITEMS),
 )
 """Every migration, in the order they apply."""
 

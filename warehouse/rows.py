@@ -204,6 +204,9 @@ class Batch:
     """Learner state the batch's articles changed; not counted in ``len``, as the articles are."""
     boilerplate_pages: list[BoilerplatePageRow] = field(default_factory=list)
     """Pages the learner counted in this batch; not counted in ``len`` either."""
+    item_ids: list[str] = field(default_factory=list)
+    """Ids of the queue items whose rows these are (``gleaner load``); stored in ``loaded_items``
+    in the same transaction. Not counted in ``len``."""
 
     def __len__(self) -> int:
         return (

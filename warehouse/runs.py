@@ -177,3 +177,41 @@ def require_run(conn: duckdb.DuckDBPyConnection, run_id: str) -> None:
 def _to_json(value: Mapping[str, object]) -> str:
     """Serialize a mapping for a JSON column, stably; unknown types become strings."""
     return json.dumps(dict(value), sort_keys=True, default=str)
+
+
+def loaded_item_ids(
+    path: str | os.PathLike[str], item_ids: Iterable[str], *, retry_s: float = DEFAULT_RETRY_S
+) -> set[str]:
+    """Which of ``item_ids`` a loader has already committed (table ``loaded_items``).
+
+    Args:
+        path: The warehouse file (opened for writing, briefly: it may need migrating).
+        item_ids: Queue item ids.
+        retry_s: How long to wait for another process's lock.
+
+    Returns:
+        The ids found.
+    """
+    wanted = list(item_ids)
+    if not wanted:
+        return set()
+    with write_session(path, retry_s=retry_s) as conn:
+        rows = conn.execute(
+            "SELECT item_id FROM loaded_items WHERE item_id IN (SELECT unnest($ids))",
+            {"ids": wanted},
+        ).fetchall()
+    return {str(row[0]) for row in rows}
+
+
+def forget_loaded_items(
+    path: str | os.PathLike[str], run_id: str, *, retry_s: float = DEFAULT_RETRY_S
+) -> None:
+    """Delete a finished run's ``loaded_items`` rows: once its queue is drained they are not needed.
+
+    Args:
+        path: The warehouse file.
+        run_id: The run.
+        retry_s: How long to wait for another process's lock.
+    """
+    with write_session(path, retry_s=retry_s) as conn:
+        conn.execute("DELETE FROM loaded_items WHERE run_id = ?", [run_id])

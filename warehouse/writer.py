@@ -108,9 +108,22 @@ def write_batch(
             ("raw_pages", tables.RAW_PAGES, batch.raw_pages),
         ):
             rows += _insert(conn, name, tables.run_rows_table(schema, batch.run_id, items))
+        _insert(conn, "loaded_items", _loaded_items(batch, decided_at))
     counts = dict.fromkeys(DECISIONS, 0)
     counts.update(Counter(d.decision for d in decisions))
     return BatchResult(batch.run_id, counts, decisions, rows)
+
+
+def _loaded_items(batch: Batch, loaded_at: datetime) -> pa.Table:
+    """The ``loaded_items`` rows of a batch loaded from a queue (none for a crawl's own batch)."""
+    count = len(batch.item_ids)
+    return pa.table(
+        {
+            "item_id": pa.array(batch.item_ids, pa.string()),
+            "run_id": pa.array([batch.run_id] * count, pa.string()),
+            "loaded_at": pa.array([loaded_at] * count, pa.timestamp("us", tz="UTC")),
+        }
+    )
 
 
 def _known_articles(conn: duckdb.DuckDBPyConnection, batch: Batch) -> list[KnownArticle]:

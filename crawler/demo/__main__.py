@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=0, help="port (default: any free port)")
     parser.add_argument("--log", type=Path, help="write one line per request to this file")
+    parser.add_argument(
+        "--log-times", action="store_true", help="end each log line with the time (Unix seconds)"
+    )
     parser.add_argument("--truth", type=Path, help="write the ground truth here (JSON lines)")
     args = parser.parse_args(argv)
     if not 0 <= args.day <= MAX_DAY:
@@ -36,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    with DemoServer(site, port=args.port, log_path=args.log, truth_path=args.truth) as server:
+    with DemoServer(
+        site, port=args.port, log_path=args.log, truth_path=args.truth, log_times=args.log_times
+    ) as server:
         print(f"serving {server.url}", flush=True)
         stop.wait()
     return 0

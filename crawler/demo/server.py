@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -118,6 +119,7 @@ class DemoServer:
         host: the address to bind.
         port: the port (0: any free one).
         log_path: a file that gets one ``METHOD PATH STATUS`` line per request.
+        log_times: end each line of the log with the time the answer started (Unix seconds).
         truth_path: a file that gets the ground truth of the site served (JSON lines), on start
             and whenever another site is swapped in.
     """
@@ -129,8 +131,10 @@ class DemoServer:
         port: int = 0,
         log_path: str | Path | None = None,
         truth_path: str | Path | None = None,
+        log_times: bool = False,
     ) -> None:
         self.site = site
+        self.log_times = log_times
         self.host = host
         self.port = port
         self.log_path = Path(log_path) if log_path is not None else None
@@ -212,7 +216,8 @@ class DemoServer:
         with self._lock:
             self._requests.append((method, path, status))
             if self._log is not None:
-                self._log.write(f"{method} {path} {status}\n")
+                when = f" {time.time():.6f}" if self.log_times else ""
+                self._log.write(f"{method} {path} {status}{when}\n")
                 self._log.flush()
 
     def __enter__(self) -> DemoServer:

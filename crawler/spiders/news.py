@@ -120,7 +120,8 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         """Read what the warehouse knows of the site, then request every listing source."""
         settings = self.crawler.settings
-        stored = await asyncio.to_thread(
+        # A worker of a shared crawl gets the state from the loader (GLEANER_SITE_STATE).
+        stored = settings.get("GLEANER_SITE_STATE") or await asyncio.to_thread(
             read_site_state, settings["GLEANER_DB"], self.site.name, run_id=self.run_id
         )
         retry = settings.getfloat("GLEANER_RETRY_FAILED_AFTER", 3600.0)
