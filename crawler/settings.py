@@ -53,10 +53,20 @@ GLEANER_RUN_ID = None  # run id; None: a new one for each crawl
 # rows buffered before one warehouse transaction; $GLEANER_BATCH_SIZE, else 500
 GLEANER_BATCH_SIZE = int(os.environ.get("GLEANER_BATCH_SIZE") or 500)
 GLEANER_FLUSH_SECONDS = 30.0  # longest wait before buffered rows are committed
-GLEANER_EXTRACT_WORKERS = None  # extraction processes; None: one per core, 0: a thread instead
+# extraction processes; $GLEANER_EXTRACT_WORKERS, else None: one per core; 0: a thread instead
+GLEANER_EXTRACT_WORKERS = os.environ.get("GLEANER_EXTRACT_WORKERS") or None
+# extract on the reactor thread, as plain Scrapy projects do; $GLEANER_EXTRACT_INLINE; only to
+# compare against (python -m bench.pipeline): it is slower and leaves the other cores idle
+GLEANER_EXTRACT_INLINE = os.environ.get("GLEANER_EXTRACT_INLINE", "0").lower() in ("1", "true")
+# pages in the extraction pool at once (extracting or queued); None: 4 per worker
+GLEANER_EXTRACT_MAX_PENDING = None
+# responses held by callbacks (awaiting extraction among them) before downloads pause
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
 GLEANER_PROGRESS = False  # show a live progress line on stderr
 GLEANER_REFRESH = False  # fetch every page again, unconditionally (gleaner crawl --refresh)
 GLEANER_RETRY_FAILED_AFTER = 3600.0  # seconds before a page that failed (5xx, time-out) is retried
 GLEANER_NEAR_DUP_THRESHOLD = None  # near-duplicate similarity threshold; None: the default
 GLEANER_KEEP_RAW = None  # keep article pages as WARC; None: $GLEANER_KEEP_RAW, else on; 0: off
 GLEANER_RAW_DIR = None  # WARC files; None: $GLEANER_RAW_DIR, else <db without suffix>.warc
+# items of one callback's output processed at once; Scrapy's 100 starts 100 tasks per response
+CONCURRENT_ITEMS = 8

@@ -204,7 +204,11 @@ class WarehousePipeline:
                 self._batch.articles, batch.articles = batch.articles, []
             if not len(batch):
                 return
+            started = time.perf_counter()
             result = await asyncio.to_thread(self._write, batch)
+            self.stats.inc_value("gleaner/load/ms", round((time.perf_counter() - started) * 1000))
+            self.stats.inc_value("gleaner/load/write_ms", round(result.write_s * 1000))
+            self.stats.inc_value("gleaner/load/table_rows", result.rows)
             for decision, count in result.counts.items():
                 self.stats.inc_value(f"gleaner/decisions/{decision}", count)
             self.stats.inc_value("gleaner/load/batches")

@@ -90,7 +90,11 @@ class NewsSpider(scrapy.Spider):
         if site.user_agent:
             settings.set("USER_AGENT", site.user_agent, priority="spider")
         workers = settings.get("GLEANER_EXTRACT_WORKERS")
-        pool = ExtractionPool(None if workers in (None, "") else int(workers))
+        pool = ExtractionPool(
+            None if workers in (None, "") else int(workers),
+            inline=settings.getbool("GLEANER_EXTRACT_INLINE"),
+            max_pending=settings.getint("GLEANER_EXTRACT_MAX_PENDING") or None,
+        )
         spider = cls(site, run_id, pool, *args, **kwargs)
         spider._set_crawler(crawler)
         spider.raw = RawKeeper.from_settings(settings, site.name, run_id)
@@ -106,6 +110,7 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         """Read what the warehouse knows of the site, then request every listing source."""
         settings = self.crawler.settings
+        self.pool.stats = self.crawler.stats
         stored = await asyncio.to_thread(
             read_site_state, settings["GLEANER_DB"], self.site.name, run_id=self.run_id
         )
@@ -341,10 +346,11 @@ class NewsSpider(scrapy.Spider):
             return [*raw, bad]
         try:
             extracted = await self.pool.extract(
-                response.text,
+                response.body,
                 response.url,
                 self.site,
                 headline,
+                encoding=response.encoding,  # type: ignore[attr-defined]
                 listed_at=listed_at,
                 listed_source=listed_source,
                 fetched_at=fetched_at,
