@@ -66,7 +66,7 @@ class LoadSettings:
         return cls(
             db_path=str(s["GLEANER_DB"]),
             run_id=str(s["GLEANER_RUN_ID"]),
-            batch_size=s.getint("GLEANER_BATCH_SIZE", 500),
+            batch_size=s.getint("GLEANER_BATCH_SIZE", 2000),
             flush_seconds=s.getfloat("GLEANER_FLUSH_SECONDS", 30.0),
             near=near_settings(s.get("GLEANER_NEAR_DUP_THRESHOLD")),
         )
