@@ -78,6 +78,7 @@ TABLES = (
     "raw_pages",
     "listing_state",
     "boilerplate_pages",
+    "boilerplate_counts",
 )
 TARGET_FLOOR = 0.85
 TARGET_USUAL = 1.7

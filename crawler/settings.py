@@ -51,7 +51,7 @@ GLEANER_DB = "gleaner.duckdb"  # warehouse file; the CLI uses --db, then $GLEANE
 GLEANER_SITES_FILE = None  # sites file; None: $GLEANER_SITES, then ./sites.toml
 GLEANER_RUN_ID = None  # run id; None: a new one for each crawl
 # rows buffered before one warehouse transaction; $GLEANER_BATCH_SIZE, else 2000 (each commit
-# reopens the warehouse and checkpoints it: fewer, larger batches cost less per row)
+# opens the warehouse anew: fewer, larger batches cost less per row)
 GLEANER_BATCH_SIZE = int(os.environ.get("GLEANER_BATCH_SIZE") or 2000)
 GLEANER_FLUSH_SECONDS = 30.0  # longest wait before buffered rows are committed
 # extraction processes; $GLEANER_EXTRACT_WORKERS, else None: one per core; 0: a thread instead
