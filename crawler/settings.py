@@ -64,10 +64,19 @@ LOG_LEVEL = "INFO"
 GLEANER_DB = "gleaner.duckdb"  # warehouse file; the CLI uses --db, then $GLEANER_DB
 GLEANER_SITES_FILE = None  # sites file; None: $GLEANER_SITES, then ./sites.toml
 GLEANER_RUN_ID = None  # run id; None: a new one for each crawl
-# rows buffered before one warehouse transaction; $GLEANER_BATCH_SIZE, else 500
-GLEANER_BATCH_SIZE = int(os.environ.get("GLEANER_BATCH_SIZE") or 500)
+# rows buffered before one warehouse transaction; $GLEANER_BATCH_SIZE, else 2000 (each commit
+# opens the warehouse anew: fewer, larger batches cost less per row)
+GLEANER_BATCH_SIZE = int(os.environ.get("GLEANER_BATCH_SIZE") or 2000)
 GLEANER_FLUSH_SECONDS = 30.0  # longest wait before buffered rows are committed
-GLEANER_EXTRACT_WORKERS = None  # extraction processes; None: one per core, 0: a thread instead
+# extraction processes; $GLEANER_EXTRACT_WORKERS, else None: one per core; 0: a thread instead
+GLEANER_EXTRACT_WORKERS = os.environ.get("GLEANER_EXTRACT_WORKERS") or None
+# extract on the reactor thread, as plain Scrapy projects do; $GLEANER_EXTRACT_INLINE; only to
+# compare against (python -m bench.pipeline): it is slower and leaves the other cores idle
+GLEANER_EXTRACT_INLINE = os.environ.get("GLEANER_EXTRACT_INLINE", "0").lower() in ("1", "true")
+# pages in the extraction pool at once (extracting or queued); None: 4 per worker
+GLEANER_EXTRACT_MAX_PENDING = None
+# responses held by callbacks (awaiting extraction among them) before downloads pause
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
 GLEANER_PROGRESS = False  # show a live progress line on stderr
 GLEANER_REFRESH = False  # fetch every page again, unconditionally (gleaner crawl --refresh)
 GLEANER_RETRY_FAILED_AFTER = 3600.0  # seconds before a page that failed (5xx, time-out) is retried
@@ -85,3 +94,6 @@ GLEANER_FRONTIER_RATE = os.environ.get("GLEANER_FRONTIER_RATE") or None
 # seconds a worker's lease lasts: a worker silent that long is dead and its requests go back
 GLEANER_FRONTIER_LEASE = float(os.environ.get("GLEANER_FRONTIER_LEASE") or 30)
 GLEANER_SITE_STATE = None  # what the warehouse knows of the site; None: read the warehouse
+
+# items of one callback's output processed at once; Scrapy's 100 starts 100 tasks per response
+CONCURRENT_ITEMS = 8

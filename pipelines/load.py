@@ -66,7 +66,7 @@ class LoadSettings:
         return cls(
             db_path=str(s["GLEANER_DB"]),
             run_id=str(s["GLEANER_RUN_ID"]),
-            batch_size=s.getint("GLEANER_BATCH_SIZE", 500),
+            batch_size=s.getint("GLEANER_BATCH_SIZE", 2000),
             flush_seconds=s.getfloat("GLEANER_FLUSH_SECONDS", 30.0),
             near=near_settings(s.get("GLEANER_NEAR_DUP_THRESHOLD")),
         )
@@ -204,7 +204,11 @@ class WarehousePipeline:
                 self._batch.articles, batch.articles = batch.articles, []
             if not len(batch):
                 return
+            started = time.perf_counter()
             result = await asyncio.to_thread(self._write, batch)
+            self.stats.inc_value("gleaner/load/ms", round((time.perf_counter() - started) * 1000))
+            self.stats.inc_value("gleaner/load/write_ms", round(result.write_s * 1000))
+            self.stats.inc_value("gleaner/load/table_rows", result.rows)
             for decision, count in result.counts.items():
                 self.stats.inc_value(f"gleaner/decisions/{decision}", count)
             self.stats.inc_value("gleaner/load/batches")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from crawler.demo import render
 from crawler.demo.days import advance
 from crawler.demo.feeds import feed_pages
+from crawler.demo.furniture import furnish_pages
 from crawler.demo.pages import (
     HOME_ITEMS,
     HTML,
@@ -237,13 +238,17 @@ def _day0_pages(writer: Writer, cast: _Cast) -> tuple[dict[str, Page], str]:
     return pages, popular
 
 
-def build_site(articles: int = 60, seed: int = 7, day: int = 0) -> DemoSite:
+def build_site(
+    articles: int = 60, seed: int = 7, day: int = 0, *, page_kb: tuple[int, int] | None = None
+) -> DemoSite:
     """Generate the whole site as it stands on ``day``.
 
     Args:
         articles: distinct articles in day 0's ground truth.
         seed: the generator seed; the same arguments give byte-identical pages.
         day: days after day 0; each adds new articles and edits one (see :mod:`.days`).
+        page_kb: when given, article pages are furnished to a size in this range of KB, as real
+            news pages are (see :mod:`.furniture`); their articles stay the same.
 
     Returns:
         The site, its pages rendered.
@@ -267,6 +272,8 @@ def build_site(articles: int = 60, seed: int = 7, day: int = 0) -> DemoSite:
     pages |= listing_pages(found, popular)
     feeds = feed_pages(truth, BASE_DATE + timedelta(days=day))
     pages |= feeds
+    if page_kb is not None:
+        pages = furnish_pages(pages, page_kb, seed)
     return DemoSite(
         pages=pages,
         not_found=Page(

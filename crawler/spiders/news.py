@@ -21,7 +21,7 @@ from crawler.fetch_failures import fetch_failure
 from crawler.incremental import Action, CrawlState, response_validators, validators
 from crawler.items import ArticleItem, Reject, RejectReason
 from crawler.limits import MAX_SOURCE_LINKS, cap
-from crawler.not_articles import body_problem, needs_second_look, thin_page_problem
+from crawler.not_articles import body_problem
 from crawler.pool import ExtractionPool
 from crawler.raw import RawKeeper
 from crawler.sites import SiteConfig, find_site, load_sites
@@ -104,7 +104,11 @@ class NewsSpider(scrapy.Spider):
         if site.user_agent:
             settings.set("USER_AGENT", site.user_agent, priority="spider")
         workers = settings.get("GLEANER_EXTRACT_WORKERS")
-        pool = ExtractionPool(None if workers in (None, "") else int(workers))
+        pool = ExtractionPool(
+            None if workers in (None, "") else int(workers),
+            inline=settings.getbool("GLEANER_EXTRACT_INLINE"),
+            max_pending=settings.getint("GLEANER_EXTRACT_MAX_PENDING") or None,
+        )
         spider = cls(site, run_id, pool, *args, **kwargs)
         spider._set_crawler(crawler)
         spider.raw = RawKeeper.from_settings(settings, site.name, run_id)
@@ -120,6 +124,7 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         """Read what the warehouse knows of the site, then request every listing source."""
         settings = self.crawler.settings
+        self.pool.stats = self.crawler.stats
         # A worker of a shared crawl gets the state from the loader (GLEANER_SITE_STATE).
         stored = settings.get("GLEANER_SITE_STATE") or await asyncio.to_thread(
             read_site_state, settings["GLEANER_DB"], self.site.name, run_id=self.run_id
@@ -374,13 +379,13 @@ class NewsSpider(scrapy.Spider):
         bad = self._unusable(response, "article")
         if bad:
             return [*raw, bad]
-        html = page_text(response)
         try:
-            extracted = await self.pool.extract(
-                html,
+            page = await self.pool.extract_page(
+                response.body,
                 response.url,
                 self.site,
                 headline,
+                content_type=response.headers.get(b"Content-Type"),
                 listed_at=listed_at,
                 listed_source=listed_source,
                 fetched_at=fetched_at,
@@ -389,12 +394,9 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("extraction failed on %s: %r", response.url, exc)
             detail = f"{type(exc).__name__}: {exc}"
             return [*raw, self._reject(response.url, "extract_error", detail, response.status)]
-        if needs_second_look(extracted.title, extracted.text, self.site.min_text_chars):
-            thin = thin_page_problem(
-                html, extracted.title, extracted.text, self.site.min_text_chars
-            )
-            if thin is not None:
-                return [*raw, self._reject(response.url, *thin, response.status)]
+        if page.problem is not None:
+            return [*raw, self._reject(response.url, *page.problem, response.status)]
+        extracted = page.article
         item = ArticleItem(
             site=self.site.name,
             fetched_url=response.url,
