@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from crawler.cli_common import db_option, fail, make_console
+from crawler.settings import GLEANER_BATCH_SIZE, GLEANER_FLUSH_SECONDS
 
 if TYPE_CHECKING:
     from crawler.sites import SiteConfig
@@ -87,14 +88,14 @@ def crawl_shared(
     "--batch-size",
     type=click.IntRange(min=1),
     envvar="GLEANER_BATCH_SIZE",
-    default=500,
+    default=GLEANER_BATCH_SIZE,
     show_default=True,
     help="Items per warehouse transaction (or $GLEANER_BATCH_SIZE).",
 )
 @click.option(
     "--flush-seconds",
     type=click.FloatRange(min=0),
-    default=30.0,
+    default=GLEANER_FLUSH_SECONDS,
     show_default=True,
     help="Longest wait before buffered items are committed.",
 )

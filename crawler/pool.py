@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
     from crawler.dates import ListedSource
-    from crawler.extract import ExtractedArticle
     from crawler.sites import SiteConfig
 
 
@@ -117,31 +116,6 @@ class ExtractionPool:
         )
 
     async def extract(
-        self,
-        body: str | bytes,
-        url: str,
-        site: SiteConfig,
-        headline: str | None = None,
-        *,
-        content_type: str | bytes | None = None,
-        listed_at: datetime | None = None,
-        listed_source: ListedSource | None = None,
-        fetched_at: datetime | None = None,
-    ) -> ExtractedArticle:
-        """The record :meth:`extract_page` finds, without its check for non-articles."""
-        page = await self.extract_page(
-            body,
-            url,
-            site,
-            headline,
-            content_type=content_type,
-            listed_at=listed_at,
-            listed_source=listed_source,
-            fetched_at=fetched_at,
-        )
-        return page.article
-
-    async def extract_page(
         self,
         body: str | bytes,
         url: str,

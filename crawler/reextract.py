@@ -310,7 +310,7 @@ async def _one(
         detail = f"Content-Type {ctype.decode('latin-1')}"
         return _reject(site, page.url, "not_html", detail, page.status, page.fetched_at)
     try:
-        found = await pool.extract_page(
+        found = await pool.extract(
             page.body,
             page.url,
             site,

@@ -26,7 +26,7 @@ def test_extracts_in_another_process_and_survives_a_killed_worker() -> None:
 
     async def scenario() -> None:
         first = await pool.extract(PAGE, "http://t.test/a.html", SITE)
-        assert first.title == "Pool test"
+        assert first.article.title == "Pool test"
         executor = pool._executor
         assert isinstance(executor, ProcessPoolExecutor)
         pids = list(executor._processes)  # type: ignore[attr-defined]
@@ -37,7 +37,7 @@ def test_extracts_in_another_process_and_survives_a_killed_worker() -> None:
         with pytest.raises(BrokenProcessPool):
             await pool.extract(PAGE, "http://t.test/b.html", SITE)
         again = await pool.extract(PAGE, "http://t.test/c.html", SITE)
-        assert again.title == "Pool test"
+        assert again.article.title == "Pool test"
 
     try:
         asyncio.run(scenario())
@@ -51,8 +51,8 @@ def test_zero_workers_extracts_in_a_thread() -> None:
         result = asyncio.run(pool.extract(PAGE, "http://t.test/a.html", SITE))
     finally:
         pool.close()
-    assert result.title == "Pool test"
-    assert "plain article text" in result.text
+    assert result.article.title == "Pool test"
+    assert "plain article text" in result.article.text
 
 
 def test_pages_in_the_pool_never_exceed_the_bound() -> None:
@@ -71,7 +71,7 @@ def test_pages_in_the_pool_never_exceed_the_bound() -> None:
         results = await asyncio.gather(*pages)
         done.set()
         await watcher
-        return [r.title for r in results]
+        return [r.article.title for r in results]
 
     try:
         titles = asyncio.run(scenario())
@@ -91,7 +91,7 @@ def test_bytes_are_decoded_with_the_charset_of_their_content_type() -> None:
         result = asyncio.run(pool.extract(page, "http://t.test/a.html", SITE, content_type=ctype))
     finally:
         pool.close()
-    assert "café terrace text" in result.text
+    assert "café terrace text" in result.article.text
 
 
 def test_inline_extraction_gives_what_the_workers_give() -> None:
@@ -103,5 +103,5 @@ def test_inline_extraction_gives_what_the_workers_give() -> None:
         inline.close()
         workers.close()
     assert here == there
-    assert here.title == "Pool test"
+    assert here.article.title == "Pool test"
     assert inline.pending_peak == 0  # nothing ever waited in a pool

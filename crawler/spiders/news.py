@@ -380,7 +380,7 @@ class NewsSpider(scrapy.Spider):
         if bad:
             return [*raw, bad]
         try:
-            page = await self.pool.extract_page(
+            page = await self.pool.extract(
                 response.body,
                 response.url,
                 self.site,
