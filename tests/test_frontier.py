@@ -36,7 +36,7 @@ def test_the_rate_defaults_to_one_request_per_download_delay() -> None:
     assert site_rate(None, site) == 4.0
     assert site_rate("10", site) == 10.0
     assert site_rate(None, site.model_copy(update={"download_delay": 0})) == 0.0
-    assert interval_us(4.0) == 250_000
+    assert interval_us(4.0) == 275_000  # 250 ms, and the margin
     assert interval_us(0) == 0
     with pytest.raises(ValueError, match="GLEANER_FRONTIER_RATE"):
         site_rate("-1", site)

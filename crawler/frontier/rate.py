@@ -49,9 +49,16 @@ def site_rate(configured: object, site: SiteConfig) -> float:
     return 1.0 / site.download_delay if site.download_delay > 0 else 0.0
 
 
+#: Slots are this much further apart than ``1 / rate``. Between taking its slot and reaching the
+#: site a request may be held up a moment (a busy event loop, a new connection) while the next is
+#: not; without a margin, the site would then see one request more than the rate in a second.
+SLOT_MARGIN = 1.1
+
+
 def interval_us(rate: float) -> int:
-    """The interval between two requests at ``rate`` per second, in microseconds (0: none)."""
-    return round(1_000_000 / rate) if rate > 0 else 0
+    """The interval between two requests at ``rate`` per second, :data:`SLOT_MARGIN` included, in
+    microseconds (0: none)."""
+    return round(1_000_000 * SLOT_MARGIN / rate) if rate > 0 else 0
 
 
 class SharedRate:
