@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import json
 import random
+from typing import TYPE_CHECKING
 
 from crawler.demo.site import TAGS, Page
 from crawler.demo.vocab import FIRST_NAMES, LAST_NAMES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _WORDS = [
     "the",
@@ -85,33 +89,38 @@ def _sentence(rng: random.Random, words: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _css(rng: random.Random, size: int) -> str:
-    rules: list[str] = []
+def _filled(size: int, make: Callable[[], str]) -> str:
+    """Pieces from ``make`` joined until they reach ``size`` characters."""
+    parts: list[str] = []
     total = 0
     while total < size:
+        part = make()
+        parts.append(part)
+        total += len(part)
+    return "".join(parts)
+
+
+def _css(rng: random.Random, size: int) -> str:
+    def rule() -> str:
         n = rng.randrange(10_000)
         props = ";".join(
             f"{p}:{rng.randrange(1, 40)}px" for p in rng.sample(_CSS_PROPS, rng.randint(2, 5))
         )
-        rule = f".c-{n:04d} .el-{n % 97}>a:hover{{{props}}}\n"
-        rules.append(rule)
-        total += len(rule)
-    return "<style>\n" + "".join(rules) + "</style>\n"
+        return f".c-{n:04d} .el-{n % 97}>a:hover{{{props}}}\n"
+
+    return "<style>\n" + _filled(size, rule) + "</style>\n"
 
 
 def _script(rng: random.Random, size: int) -> str:
-    lines: list[str] = []
-    total = 0
-    while total < size:
+    def line() -> str:
         n = rng.randrange(100_000)
-        line = (
+        return (
             f"window.__ad_slots=window.__ad_slots||[];__ad_slots.push({{id:'slot-{n}',"
             f"sizes:[[300,250],[728,90]],targeting:{{sec:'{rng.choice(_SECTIONS)}',"
             f"pos:{n % 9}}}}});function f{n}(e){{return e&&e.dataset?e.dataset.k{n % 13}:null}}\n"
         )
-        lines.append(line)
-        total += len(line)
-    return "<script>\n" + "".join(lines) + "</script>\n"
+
+    return "<script>\n" + _filled(size, line) + "</script>\n"
 
 
 def _json_ld(rng: random.Random) -> str:
@@ -124,50 +133,44 @@ def _json_ld(rng: random.Random) -> str:
 
 
 def _menu(rng: random.Random, size: int) -> str:
-    parts = ['<nav class="mega-menu" aria-label="Sections">\n']
-    total = 0
-    while total < size:
+    def column() -> str:
         section = rng.choice(_SECTIONS)
         links = "".join(
             f'<li class="menu-item"><a href="/section/{section.lower()}/{rng.randrange(900)}/">'
             f"{_sentence(rng, rng.randint(1, 3))[:-1]}</a></li>"
             for _ in range(rng.randint(8, 16))
         )
-        block = f'<div class="menu-col"><h4>{section}</h4><ul>{links}</ul></div>\n'
-        parts.append(block)
-        total += len(block)
-    return "".join(parts) + "</nav>\n"
+        return f'<div class="menu-col"><h4>{section}</h4><ul>{links}</ul></div>\n'
+
+    head = '<nav class="mega-menu" aria-label="Sections">\n'
+    return head + _filled(size, column) + "</nav>\n"
 
 
 def _related(rng: random.Random, size: int) -> str:
-    parts = ['<aside class="related-links trending">\n<h3>Trending now</h3>\n<ul>\n']
-    total = 0
-    while total < size:
-        item = (
+    def item() -> str:
+        return (
             f'<li><a href="/promo/{rng.randrange(10_000)}/"><img src="/img/{rng.randrange(999)}.jpg"'
             f' alt="" width="120" height="80"><span>{_sentence(rng, rng.randint(5, 10))}</span>'
             "</a></li>\n"
         )
-        parts.append(item)
-        total += len(item)
-    return "".join(parts) + "</ul>\n</aside>\n"
+
+    head = '<aside class="related-links trending">\n<h3>Trending now</h3>\n<ul>\n'
+    return head + _filled(size, item) + "</ul>\n</aside>\n"
 
 
 def _comments(rng: random.Random, size: int) -> str:
-    parts = ['<section id="comments" class="comments">\n<h3>Comments</h3>\n']
-    total = 0
-    while total < size:
+    def comment() -> str:
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)[0]}."
         body = " ".join(_sentence(rng, rng.randint(6, 18)) for _ in range(rng.randint(1, 3)))
-        item = (
+        return (
             f'<div class="comment" id="c{rng.randrange(10**6)}"><div class="comment-meta">'
             f'<span class="comment-author">{name}</span> <time>{rng.randint(1, 23)}h ago</time>'
             f'</div><p class="comment-body">{body}</p><div class="comment-actions">'
             '<button class="reply">Reply</button> <button class="like">Like</button></div></div>\n'
         )
-        parts.append(item)
-        total += len(item)
-    return "".join(parts) + "</section>\n"
+
+    head = '<section id="comments" class="comments">\n<h3>Comments</h3>\n'
+    return head + _filled(size, comment) + "</section>\n"
 
 
 def furnish(html: str, size: int, seed: str) -> str:

@@ -26,6 +26,7 @@ from crawler.frontier import keys
 from crawler.frontier.messages import decode
 from crawler.frontier.scheduler import reclaim
 from crawler.incremental import CrawlState
+from crawler.settings import GLEANER_BATCH_SIZE, GLEANER_FLUSH_SECONDS
 from crawler.sites import SiteConfig
 from crawler.spiders.news import NewsSpider
 from pipelines.load import LoadSettings, WarehousePipeline, article_row, reject_row
@@ -193,8 +194,8 @@ class Loader:
         server: redis.Redis,
         db_path: str,
         *,
-        batch_size: int = 500,
-        flush_seconds: float = 30.0,
+        batch_size: int = GLEANER_BATCH_SIZE,
+        flush_seconds: float = GLEANER_FLUSH_SECONDS,
         near: NearDupSettings | None = None,
     ) -> None:
         self.server = server
