@@ -11,17 +11,15 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
-from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import NotConfigured
-from scrapy.utils.misc import load_object
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.response import response_status_message
 
 if TYPE_CHECKING:
     from scrapy import Request
-    from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.settings import BaseSettings
 
 #: Statuses whose ``Retry-After`` header is honoured.
 RETRY_AFTER_STATUSES = (429, 503)
@@ -83,42 +81,18 @@ def retry_wait(
     return float(min(backoff * 2**retries_done, max_wait))
 
 
-class BackoffRetryMiddleware:
+class BackoffRetryMiddleware(RetryMiddleware):
     """Retries as Scrapy's retry middleware makes them (``RETRY_TIMES``, ``RETRY_HTTP_CODES``,
     ``RETRY_EXCEPTIONS``), each after the wait :func:`retry_wait` gives."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        if not settings.getbool("RETRY_ENABLED"):
-            raise NotConfigured
-        self.crawler = crawler
-        self.max_retry_times = settings.getint("RETRY_TIMES")
-        self.retry_http_codes = {int(x) for x in settings.getlist("RETRY_HTTP_CODES")}
-        self.priority_adjust = settings.getint("RETRY_PRIORITY_ADJUST")
-        self.exceptions_to_retry = tuple(
-            load_object(x) if isinstance(x, str) else x
-            for x in settings.getlist("RETRY_EXCEPTIONS")
-        )
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
         self.backoff = settings.getfloat("GLEANER_RETRY_BACKOFF", DEFAULT_BACKOFF)
         self.max_wait = settings.getfloat("GLEANER_RETRY_AFTER_MAX", DEFAULT_MAX_WAIT)
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        """The middleware of ``crawler``."""
-        return cls(crawler)
-
-    def _retry(self, request: Request, reason: str | Exception) -> Request | None:
-        assert self.crawler.spider is not None
-        retry: Request | None = get_retry_request(
-            request,
-            spider=self.crawler.spider,
-            reason=reason,
-            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
-            priority_adjust=request.meta.get("priority_adjust", self.priority_adjust),
-        )
-        return retry
-
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         """Retry a response with a retryable status after the wait, or pass it on."""
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
@@ -137,7 +111,9 @@ class BackoffRetryMiddleware:
         await asyncio.sleep(wait)
         return retry
 
-    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | None:
         """Retry a fetch that failed with a retryable exception after the wait."""
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
