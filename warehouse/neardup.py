@@ -209,10 +209,17 @@ def buckets(text: str, settings: NearDupSettings = DEFAULT) -> list[int]:
         ``bands`` distinct keys in band order (DuckDB ``BIGINT``), or an empty list.
     """
     tokens = words(text)
-    if len(tokens) < settings.min_words:
+    return shingle_buckets(shingles(tokens, settings.shingle_words), len(tokens), settings)
+
+
+def shingle_buckets(
+    shingle_set: set[str], word_count: int, settings: NearDupSettings = DEFAULT
+) -> list[int]:
+    """:func:`buckets` of a text of ``word_count`` words with these :func:`shingles`."""
+    if word_count < settings.min_words:
         return []
     rows = settings.rows
-    values = signature(shingles(tokens, settings.shingle_words), settings.bands * rows)
+    values = signature(shingle_set, settings.bands * rows)
     keys = []
     for band in range(settings.bands):
         packed = b"".join(v.to_bytes(8, "little") for v in values[band * rows : (band + 1) * rows])
