@@ -26,24 +26,25 @@ _INVISIBLE: dict[int, str | None] = {
 _ESCAPED_QUOTE = re.compile(r"\\+(['\"])")
 
 #: Typographic quotes folded to their ASCII twin when comparing text.
-_QUOTE_FOLD = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u201b": "'",
-        "\u201a": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u00b4": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-    }
-)
+_QUOTE_FOLD: dict[str, str] = {
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u201b": "'",
+    "\u201a": "'",
+    "\u2032": "'",
+    "`": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+}
+#: Any character :data:`_INVISIBLE` changes: most text has none, and a search for one is much
+#: faster than ``str.translate`` with a dictionary.
+_INVISIBLE_CHAR = re.compile("[" + "".join(re.escape(chr(code)) for code in _INVISIBLE) + "]")
 
 #: Typographic quote characters, counted to prefer the typographic copy of a paragraph.
 TYPOGRAPHIC = frozenset("\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb")
@@ -51,7 +52,9 @@ TYPOGRAPHIC = frozenset("\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb")
 
 def normalize_space(text: str) -> str:
     """One line of text: NULs and invisible characters dropped, any whitespace run one space."""
-    return " ".join(text.translate(_INVISIBLE).split())
+    if _INVISIBLE_CHAR.search(text):
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def repair_escapes(text: str) -> str:
@@ -61,7 +64,11 @@ def repair_escapes(text: str) -> str:
 
 def fold_quotes(text: str) -> str:
     """Typographic quotes replaced by ASCII ones (’ ‘ → ', “ ” → ")."""
-    return text.translate(_QUOTE_FOLD)
+    # One str.replace per quote present: many times faster than str.translate with a dictionary.
+    for quote, ascii_quote in _QUOTE_FOLD.items():
+        if quote in text:
+            text = text.replace(quote, ascii_quote)
+    return text
 
 
 def text_key(text: str) -> str:
