@@ -18,7 +18,10 @@ article fetches answered 200) over the run's duration as ``gleaner runs`` record
 run's start, before any request, to its end, after the last commit); the crawl process's wall
 time, interpreter start-up included, is printed beside it. Also printed: the server's CPU
 time as a share of all CPU time spent during each crawl (``/proc/PID/stat`` of the server,
-``getrusage`` of the crawl and its workers); the crawl's peak RSS: the largest sum, polled every
+``getrusage`` of the crawl and its workers); the CPU time per page of the crawl process and of its
+extraction workers (each worker's ``/proc/PID/stat`` as last polled, start-up included), beside
+the floor's (its processes' count over its pages/s): the workers' share is what extraction costs
+in the crawl, the crawl process's what everything else costs; the crawl's peak RSS: the largest sum, polled every
 0.2 s, of ``VmRSS`` over the crawl process and all its descendants (the extraction workers), so
 pages shared between them count once per process; the loader's rows/s over the whole run
 (every table row the crawl's batches wrote, over the time the warehouse was open for them, from
@@ -110,6 +113,9 @@ class Crawl:
     process_s: float
     peak_rss: int
     cpu_s: float
+    """CPU time of the crawl process and its extraction workers."""
+    workers_cpu_s: float
+    """CPU time of the extraction workers (as last polled), start-up included."""
     server_cpu_s: float
     counters: dict[str, int]
     db: Path
@@ -117,6 +123,9 @@ class Crawl:
     @property
     def pages_per_s(self) -> float:
         return self.articles / self.run_s
+
+    def ms_per_page(self, cpu_s: float) -> float:
+        return 1000 * cpu_s / self.articles
 
     @property
     def server_share(self) -> float:
@@ -128,21 +137,23 @@ def _proc_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _tree_rss(pid: int) -> int:
-    """Bytes resident in ``pid`` and all its descendants (0 once it is gone)."""
-    total = 0
+def _tree(pid: int) -> dict[int, tuple[int, float]]:
+    """Bytes resident and CPU seconds used so far of ``pid`` and each of its descendants."""
+    found: dict[int, tuple[int, float]] = {}
     todo = [pid]
     while todo:
         current = todo.pop()
         try:
+            rss = 0
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+                    rss = int(line.split()[1]) * 1024
+            found[current] = (rss, _proc_cpu_s(current))
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return total
+    return found
 
 
 def load_average() -> str:
@@ -225,12 +236,15 @@ def crawl(served: Served, work: Path, name: str, workers: int, *, inline: bool) 
         text=True,
     )
     peak = 0
+    worker_cpu: dict[int, float] = {}  # the last CPU time seen of each descendant
     done = threading.Event()
 
     def poll() -> None:
         nonlocal peak
         while not done.wait(0.2):
-            peak = max(peak, _tree_rss(proc.pid))
+            tree = _tree(proc.pid)
+            peak = max(peak, sum(rss for rss, _ in tree.values()))
+            worker_cpu.update((p, cpu) for p, (_, cpu) in tree.items() if p != proc.pid)
 
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
@@ -255,7 +269,10 @@ def crawl(served: Served, work: Path, name: str, workers: int, *, inline: bool) 
     counters = {k: int(v) for k, v in json.loads(row[1]).items()}
     for key, value in re.findall(r"'gleaner/((?:load|extract)/[a-z_]+)': (\d+)", err):
         counters[key] = int(value)
-    return Crawl(articles, float(row[0]), process_s, peak, cpu_s, server_cpu, counters, db)
+    workers_s = sum(worker_cpu.values())
+    return Crawl(
+        articles, float(row[0]), process_s, peak, cpu_s, workers_s, server_cpu, counters, db
+    )
 
 
 def bare_insert(source: Path, work: Path, batches: int) -> tuple[int, float]:
@@ -306,7 +323,10 @@ def run(args: argparse.Namespace, work: Path) -> list[str]:
             f"built and written in {time.perf_counter() - started:.1f} s; served at {served.url}"
         )
         floor_rate = floor(served.article_files, workers)
-        print(f"floor       extract_article in {workers} processes: {floor_rate:.1f} pages/s")
+        print(
+            f"floor       extract_article in {workers} processes: {floor_rate:.1f} pages/s "
+            f"({1000 * workers / floor_rate:.1f} ms of CPU per page with every process busy)"
+        )
         pipe = crawl(served, work, "pipeline", workers, inline=False)
         _print_crawl("pipeline", pipe)
         usual = crawl(served, work, "usual", workers, inline=True)
@@ -357,7 +377,9 @@ def _print_crawl(name: str, result: Crawl) -> None:
         f"{name:<11} gleaner crawl: {result.articles:,} article pages in {result.run_s:.1f} s: "
         f"{result.pages_per_s:.1f} pages/s (process {result.process_s:.1f} s); "
         f"peak RSS {_mb(result.peak_rss)}; server CPU {result.server_share:.1%} of "
-        f"{result.cpu_s + result.server_cpu_s:.0f} CPU-s"
+        f"{result.cpu_s + result.server_cpu_s:.0f} CPU-s; CPU per page: crawl process "
+        f"{result.ms_per_page(result.cpu_s - result.workers_cpu_s):.1f} ms, extraction workers "
+        f"{result.ms_per_page(result.workers_cpu_s):.1f} ms"
     )
 
 
