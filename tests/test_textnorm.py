@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crawler.textnorm import (
     fold_quotes,
@@ -45,6 +47,35 @@ def test_repair_escapes(raw: str, expected: str) -> None:
 
 def test_fold_quotes_maps_typographic_quotes_to_ascii() -> None:
     assert fold_quotes("‘a’ “b” it’s") == "'a' \"b\" it's"
+
+
+_SINGLE_QUOTES = "\u2019\u2018\u201b\u201a\u2032`\u00b4"
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
+_INVISIBLE = "\u200b\u00ad\ufeff\u2060\x00\x01\x07\x1b\x7f"
+
+
+@given(st.text(alphabet=st.sampled_from(_SINGLE_QUOTES + _DOUBLE_QUOTES + "ab '\"\n\u00e9")))
+def test_fold_quotes_changes_each_quote_to_its_ascii_twin_and_nothing_else(text: str) -> None:
+    def folded(char: str) -> str:
+        if char in _SINGLE_QUOTES:
+            return "'"
+        return '"' if char in _DOUBLE_QUOTES else char
+
+    assert fold_quotes(text) == "".join(map(folded, text))
+
+
+@given(
+    st.text(alphabet="ab \n\t\u00a0é’"),
+    st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(_INVISIBLE)), max_size=6),
+)
+def test_invisible_characters_anywhere_change_nothing_but_themselves(
+    text: str, inserts: list[tuple[int, str]]
+) -> None:
+    sprinkled = text
+    for position, char in inserts:
+        at = position % (len(sprinkled) + 1)
+        sprinkled = sprinkled[:at] + char + sprinkled[at:]
+    assert normalize_space(sprinkled) == normalize_space(text) == " ".join(text.split())
 
 
 def test_text_key_ignores_case_quotes_escapes_and_spacing() -> None:
