@@ -18,14 +18,15 @@ article fetches answered 200) over the run's duration as ``gleaner runs`` record
 run's start, before any request, to its end, after the last commit); the crawl process's wall
 time, interpreter start-up included, is printed beside it. Also printed: the server's CPU
 time as a share of all CPU time spent during each crawl (``/proc/PID/stat`` of the server,
-``getrusage`` of the crawl and its workers); the CPU time per page of the crawl process and of its
-extraction workers (each worker's ``/proc/PID/stat`` as last polled, start-up included), beside
-the floor's (its processes' count over its pages/s): the workers' share is what extraction costs
-in the crawl, the crawl process's what everything else costs; the crawl's peak RSS: the largest sum, polled every
-0.2 s, of ``VmRSS`` over the crawl process and all its descendants (the extraction workers), so
-pages shared between them count once per process; the loader's rows/s over the whole run
-(every table row the crawl's batches wrote, over the time the warehouse was open for them, from
-opening through dedupe lookups, inserts, commit and checkpoint to closing; also over the loader's
+``getrusage`` of the crawl and its workers); the CPU time per page of the crawl process and of
+its extraction workers (each worker's ``/proc/PID/stat`` as last polled, start-up included),
+beside the floor's (its processes' count over its pages/s): the workers' share is what
+extraction costs in the crawl, the crawl process's what everything else costs; the crawl's peak
+RSS: the largest sum, polled every 0.2 s, of ``VmRSS`` over the crawl process and all its
+descendants (the extraction workers), so pages shared between them count once per process; the
+loader's rows/s over the whole run (every table row the crawl's batches wrote, over the time the
+warehouse was open for them, from opening through dedupe lookups, inserts, commit and
+checkpoint to closing; also over the loader's
 whole time, which adds learning the site's boilerplate and hashing texts for near-duplicates:
 the stats ``gleaner/load/table_rows``, ``gleaner/load/write_ms`` and ``gleaner/load/ms`` of the
 crawl's log) against a bare DuckDB insert of the same rows (each table read back from the crawl's
