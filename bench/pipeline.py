@@ -39,6 +39,7 @@ Run it on a quiet machine (the load average is printed at the start and at the e
     .venv/bin/python -m bench.pipeline                      # 3,000 articles, memory 1,000 vs 5,000
     .venv/bin/python -m bench.pipeline --articles 500 --no-memory     # a quick look
     .venv/bin/python -m bench.pipeline --workers 2 --keep /tmp/bench  # keep sites and warehouses
+    .venv/bin/python -m bench.pipeline --articles 800 --corpus ../shared/data/wcxb-dev-articles
 
 Every target gets a ``PASS`` or ``FAIL`` line; the exit status is 1 when any fails.
 """
@@ -162,13 +163,20 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def serve(articles: int, root: Path) -> Served:
-    """Build the site of ``articles`` articles with real-sized pages, write it, serve it."""
+def serve(articles: int, root: Path, corpus: list[bytes] | None = None) -> Served:
+    """Build the site of ``articles`` articles with real-sized pages, write it, serve it.
+
+    With ``corpus``, each article page's file holds one of those pages instead, in turn.
+    """
     from bench.fileserver import write_site
 
     site = build_site(articles, page_kb=PAGE_KB)
     write_site(site, root)
     index = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    if corpus:
+        article_paths = [p for p, page in site.pages.items() if _is_article(page.body)]
+        for number, path in enumerate(article_paths):
+            (root / index[path][2]).write_bytes(corpus[number % len(corpus)])
     proc = subprocess.Popen(
         [sys.executable, "-m", "bench.fileserver", str(root)],
         cwd=ROOT,
@@ -184,9 +192,20 @@ def serve(articles: int, root: Path) -> Served:
     files = [
         (url + path, root / index[path][2])
         for path, page in site.pages.items()
-        if page.status == 200 and b'<article class="post">' in page.body
+        if page.status == 200 and _is_article(page.body)
     ]
     return Served(url, proc, files)
+
+
+def _is_article(body: bytes) -> bool:
+    return b'<article class="post">' in body
+
+
+def corpus_bodies(directory: Path) -> list[bytes]:
+    """The pages of the development corpus at ``directory`` (see ``bench.extraction``)."""
+    from bench.extraction import corpus_pages
+
+    return [page.html for page in corpus_pages(directory)]
 
 
 def _warm(_: int) -> int:
@@ -315,7 +334,8 @@ def run(args: argparse.Namespace, work: Path) -> list[str]:
     workers: int = args.workers
     verdicts: list[str] = []
     started = time.perf_counter()
-    served = serve(args.articles, work / "site")
+    corpus = corpus_bodies(args.corpus) if args.corpus else None
+    served = serve(args.articles, work / "site", corpus)
     try:
         size = sum(p.stat().st_size for _, p in served.article_files)
         count = len(served.article_files)
@@ -421,11 +441,19 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", type=int, default=default_workers(), help="pool size (default: cores)"
     )
     parser.add_argument("--keep", type=Path, help="work here and keep sites and warehouses")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="serve the real pages of this development corpus (as bench.extraction reads it) as "
+        "the article pages, in turn, for the floor and the two crawls (the memory crawls keep "
+        "the demo's pages)",
+    )
     args = parser.parse_args(argv)
     args.memory_sizes = [int(n) for n in args.memory_sizes.split(",")]
     print(
-        f"gleaner pipeline benchmark: {args.articles:,} articles, pages {PAGE_KB[0]}-{PAGE_KB[1]} "
-        f"KB, {args.workers} workers, {os.cpu_count()} cores, load average {load_average()}"
+        f"gleaner pipeline benchmark: {args.articles:,} articles, pages "
+        + (f"of {args.corpus}" if args.corpus else f"{PAGE_KB[0]}-{PAGE_KB[1]} KB")
+        + f", {args.workers} workers, {os.cpu_count()} cores, load average {load_average()}"
     )
     started = time.perf_counter()
     work = args.keep or Path(tempfile.mkdtemp(prefix="gleaner-bench-"))
