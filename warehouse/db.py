@@ -165,7 +165,7 @@ def _open_with_retry(
 
 @contextmanager
 def write_session(
-    path: str | os.PathLike[str], *, retry_s: float = DEFAULT_RETRY_S
+    path: str | os.PathLike[str], *, retry_s: float = DEFAULT_RETRY_S, checkpoint: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse for one transaction and close it, so the lock is held only briefly.
 
@@ -177,6 +177,8 @@ def write_session(
     Args:
         path: The DuckDB file (created and migrated if needed).
         retry_s: How long to wait for another process's lock (see :func:`connect`).
+        checkpoint: Checkpoint when the connection closes (DuckDB's default); off, the
+            transaction stays in the write-ahead log until a later checkpoint.
 
     Returns:
         A context manager yielding a connection inside ``BEGIN``; it commits on normal exit,
@@ -186,6 +188,8 @@ def write_session(
     try:
         conn.execute("BEGIN TRANSACTION")
         try:
+            if not checkpoint:
+                conn.execute("PRAGMA disable_checkpoint_on_shutdown")
             yield conn
         except BaseException:
             # Closing would discard the transaction too; never let ROLLBACK hide the error.

@@ -83,11 +83,10 @@ def write_batch(
     if index is not None:
         index.prepare(batch.articles)  # the costly part, before the lock is taken
     started = time.perf_counter()
-    with write_session(path, retry_s=retry_s) as conn:
-        # Closing this connection would checkpoint, rewriting the tables' last row groups (long
-        # text recompressed) after every batch: leave the batch in the write-ahead log instead,
-        # checkpointed once it reaches DuckDB's threshold and when the run is recorded finished.
-        conn.execute("PRAGMA disable_checkpoint_on_shutdown")
+    # Closing this connection would checkpoint, rewriting the tables' last row groups (long text
+    # recompressed) after every batch: leave the batch in the write-ahead log instead,
+    # checkpointed once it reaches DuckDB's threshold and when the run is recorded finished.
+    with write_session(path, retry_s=retry_s, checkpoint=False) as conn:
         require_run(conn, batch.run_id)
         known = _known_articles(conn, batch)
         if index is not None:
