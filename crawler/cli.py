@@ -21,7 +21,7 @@ from crawler.cli_common import GleanerError, db_option, sites_option, verbose_op
 from crawler.cli_common import fail as _fail
 from crawler.cli_common import make_console as _console
 from crawler.cli_export import export
-from crawler.cli_load import load
+from crawler.cli_load import crawl_shared, load
 from crawler.cli_schedule import schedule, scheduler
 from crawler.output import FORMATS, dumps, render_rows, visible
 from crawler.sites import SiteConfig, SitesFileError, find_site, load_sites, sites_file_path
@@ -130,8 +130,6 @@ def crawl(
     if refresh:
         overrides["GLEANER_REFRESH"] = True
     if frontier is not None:
-        from crawler.cli_load import crawl_shared
-
         if len(sites) != 1 or run_id is not None:
             raise click.UsageError("--frontier crawls one SITE, in the run its workers share.")
         crawl_shared(sites[0], frontier, db_path, max_pages=max_pages, **overrides)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from crawler.cli_common import db_option, fail, make_console
-from crawler.settings import GLEANER_BATCH_SIZE, GLEANER_FLUSH_SECONDS
+from crawler.settings import GLEANER_BATCH_SIZE, GLEANER_FLUSH_SECONDS, GLEANER_FRONTIER_LEASE
 
 if TYPE_CHECKING:
     from crawler.sites import SiteConfig
@@ -41,7 +41,6 @@ def crawl_shared(
         worker_overrides,
     )
     from crawler.runner import run_crawl
-    from crawler.settings import GLEANER_FRONTIER_LEASE
 
     worker = worker_id()
     try:
@@ -87,7 +86,6 @@ def crawl_shared(
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    envvar="GLEANER_BATCH_SIZE",
     default=GLEANER_BATCH_SIZE,
     show_default=True,
     help="Items per warehouse transaction (or $GLEANER_BATCH_SIZE).",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import signals
 
 from crawler.incremental import response_validators
+from crawler.settings import GLEANER_BATCH_SIZE, GLEANER_FLUSH_SECONDS
 from crawler.site_boilerplate import load_site_boilerplate
 from crawler.urls import url_key_or_none
 from pipelines.boilerplate import BatchBoilerplate
@@ -66,8 +67,8 @@ class LoadSettings:
         return cls(
             db_path=str(s["GLEANER_DB"]),
             run_id=str(s["GLEANER_RUN_ID"]),
-            batch_size=s.getint("GLEANER_BATCH_SIZE", 2000),
-            flush_seconds=s.getfloat("GLEANER_FLUSH_SECONDS", 30.0),
+            batch_size=s.getint("GLEANER_BATCH_SIZE", GLEANER_BATCH_SIZE),
+            flush_seconds=s.getfloat("GLEANER_FLUSH_SECONDS", GLEANER_FLUSH_SECONDS),
             near=near_settings(s.get("GLEANER_NEAR_DUP_THRESHOLD")),
         )
 
@@ -164,27 +165,44 @@ class WarehousePipeline:
 
     async def process_item(self, item: Any) -> Any:
         """Buffer one item; commit the buffer when it is full or old."""
+        if self._buffer(item) is not None:
+            await self._flush_if_due()
+        return item
+
+    def _buffer(self, item: Any) -> Any:
+        """Add the item's row to the batch and return that row (``None``: not a row's item)."""
+        batch = self._batch
         if isinstance(item, Article):
-            self._batch.articles.append(article_row(item))
-        elif isinstance(item, Reject):
-            self._batch.rejects.append(reject_row(item))
+            batch.articles.append(row := article_row(item))
+            return row
+        if isinstance(item, Reject):
+            batch.rejects.append(reject := reject_row(item))
             self.stats.inc_value(f"gleaner/rejects/{item.reason}")
-        elif isinstance(item, SightingRow):
-            self._batch.sightings.append(item)
+            return reject
+        if isinstance(item, SightingRow):
+            batch.sightings.append(item)
         elif isinstance(item, SkippedRow):
-            self._batch.skipped.append(item)
+            batch.skipped.append(item)
             self.stats.inc_value(f"gleaner/skipped/{item.method}")
         elif isinstance(item, ListingStateRow):
-            self._batch.listings.append(item)
+            batch.listings.append(item)
         elif isinstance(item, RawPageRow):
-            self._batch.raw_pages.append(item)
+            batch.raw_pages.append(item)
             self.stats.inc_value("gleaner/raw_pages")
+        elif isinstance(item, FetchRow):  # the loader's (a crawl's come from response_received)
+            batch.fetches.append(item)
         else:
-            return item
-        full = len(self._batch) >= self.settings.batch_size
-        if full or time.monotonic() - self._last_flush >= self.settings.flush_seconds:
-            await self.flush()
+            return None
         return item
+
+    async def _flush_if_due(self) -> None:
+        if len(self._batch) >= self.settings.batch_size or self.due():
+            await self.flush()
+
+    def due(self) -> bool:
+        """Whether buffered rows have waited long enough to be committed."""
+        old = time.monotonic() - self._last_flush >= self.settings.flush_seconds
+        return bool(len(self._batch)) and old
 
     async def flush(self, *, final: bool = False) -> None:
         """Commit what is buffered as one transaction, off the reactor thread.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,13 +209,17 @@ class Batch:
     """Ids of the queue items whose rows these are (``gleaner load``); stored in ``loaded_items``
     in the same transaction. Not counted in ``len``."""
 
-    def __len__(self) -> int:
+    def counted(self) -> tuple[list[Any], ...]:
+        """The lists of rows that ``len`` counts (the learner's state and item ids aside)."""
         return (
-            len(self.articles)
-            + len(self.sightings)
-            + len(self.rejects)
-            + len(self.fetches)
-            + len(self.skipped)
-            + len(self.listings)
-            + len(self.raw_pages)
+            self.articles,
+            self.sightings,
+            self.rejects,
+            self.fetches,
+            self.skipped,
+            self.listings,
+            self.raw_pages,
         )
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self.counted())

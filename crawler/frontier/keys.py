@@ -20,6 +20,11 @@ LOADING: Final = f"{PREFIX}:items:loading"
 """Hash: item id -> encoded item, for the items the loader holds and has not committed."""
 
 
+def text(value: bytes | str | None) -> str:
+    """A value read from Redis (bytes) as text."""
+    return value.decode() if isinstance(value, bytes) else str(value or "")
+
+
 def site_run(site: str) -> str:
     """The key naming a site's current run."""
     return f"{PREFIX}:site:{site}:run"

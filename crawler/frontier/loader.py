@@ -18,7 +18,6 @@ import json
 import logging
 import pickle
 import sys
-import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -29,13 +28,12 @@ from crawler.incremental import CrawlState
 from crawler.settings import GLEANER_BATCH_SIZE, GLEANER_FLUSH_SECONDS
 from crawler.sites import SiteConfig
 from crawler.spiders.news import NewsSpider
-from pipelines.load import LoadSettings, WarehousePipeline, article_row, reject_row
-from pipelines.models import Article, Reject
+from pipelines.load import LoadSettings, WarehousePipeline
 from warehouse.db import connect, write_session
 from warehouse.dedupe import DECISIONS
 from warehouse.errors import WarehouseError
 from warehouse.lifecycle import this_process
-from warehouse.rows import FetchRow, SkippedRow
+from warehouse.rows import SkippedRow
 from warehouse.runs import finish_run, forget_loaded_items, loaded_item_ids, start_run
 from warehouse.state import SiteState, read_site_state
 
@@ -44,35 +42,18 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
     from crawler.pool import ExtractionPool
-    from warehouse.neardup import NearDupSettings
     from warehouse.rows import Batch
     from warehouse.writer import BatchResult
 
 logger = logging.getLogger(__name__)
 
 
-class Counters:
-    """The few stats calls the loading code makes, kept in a dict."""
+class IgnoredStats:
+    """Takes the stats calls of the loading code: a run's counters are counted in the warehouse
+    (:func:`run_counters`)."""
 
-    def __init__(self) -> None:
-        self.values: dict[str, int] = {}
-
-    def inc_value(self, key: str, count: int = 1, start: int = 0, spider: Any = None) -> None:
-        """Add ``count`` to ``key``."""
-        self.values[key] = self.values.get(key, start) + count
-
-    def get_stats(self, spider: Any = None) -> dict[str, int]:
-        """Every counter."""
-        return dict(self.values)
-
-
-def as_row(item: Any) -> Any:
-    """The warehouse row an item becomes (its identity in a batch)."""
-    if isinstance(item, Article):
-        return article_row(item)
-    if isinstance(item, Reject):
-        return reject_row(item)
-    return item
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        """Count nothing."""
 
 
 class RunLoad(WarehousePipeline):
@@ -83,7 +64,7 @@ class RunLoad(WarehousePipeline):
         self, settings: LoadSettings, site: SiteConfig, stored: SiteState, refresh: bool
     ) -> None:
         super().__init__(
-            settings, site.name, cast("StatsCollector", Counters()), None, site.min_text_chars
+            settings, site.name, cast("StatsCollector", IgnoredStats()), None, site.min_text_chars
         )
         self.config = site
         self.stored = stored
@@ -95,33 +76,15 @@ class RunLoad(WarehousePipeline):
 
     async def load(self, item_id: str, item: Any) -> None:
         """Buffer one item; commit the buffer when it is full or old."""
-        self._owners.setdefault(as_row(item), []).append(item_id)
+        self._owners.setdefault(self._buffer(item), []).append(item_id)
         if isinstance(item, SkippedRow) and item.article_id is not None:
             self.skipped_articles.add(item.article_id)
-        if not isinstance(item, FetchRow):
-            await self.process_item(item)
-            return
-        self._batch.fetches.append(item)
-        if len(self._batch) >= self.settings.batch_size:
-            await self.flush()
-
-    def due(self) -> bool:
-        """Whether buffered rows have waited long enough to be committed."""
-        old = time.monotonic() - self._last_flush >= self.settings.flush_seconds
-        return bool(len(self._batch)) and old
+        await self._flush_if_due()
 
     def _write(self, batch: Batch) -> BatchResult:
         """Commit the batch with the ids of its items."""
         ids: list[str] = []
-        for rows in (
-            batch.articles,
-            batch.rejects,
-            batch.sightings,
-            batch.fetches,
-            batch.skipped,
-            batch.listings,
-            batch.raw_pages,
-        ):
+        for rows in batch.counted():
             for row in rows:
                 owners = self._owners.get(row)
                 if owners:
@@ -182,10 +145,6 @@ def run_counters(db_path: str, run_id: str, requests: int) -> dict[str, int]:
     return counters
 
 
-def _text(value: bytes | str | None) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value or "")
-
-
 class Loader:
     """Drains the item queue of a Redis server into one warehouse."""
 
@@ -196,13 +155,11 @@ class Loader:
         *,
         batch_size: int = GLEANER_BATCH_SIZE,
         flush_seconds: float = GLEANER_FLUSH_SECONDS,
-        near: NearDupSettings | None = None,
     ) -> None:
         self.server = server
         self.db_path = db_path
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
-        self.near = near
         self.runs: dict[str, RunLoad] = {}
         self.finished: list[str] = []
         """Runs finished by this loader, in order."""
@@ -231,18 +188,19 @@ class Loader:
     async def recover(self) -> None:
         """Load the items a previous loader took and did not commit; drop those it committed."""
         found = cast("dict[bytes, bytes]", self.server.hgetall(keys.LOADING))
-        held = {_text(k): v for k, v in found.items()}
+        held = {keys.text(k): v for k, v in found.items()}
         done = await asyncio.to_thread(loaded_item_ids, self.db_path, held)
         if done:
             self.server.hdel(keys.LOADING, *done)
-        for item_id in sorted(set(held) - done):
-            await self._load(held[item_id])
+        for item_id, message in held.items():
+            if item_id not in done:
+                await self._load(message)
         logger.info("recovered %d items; %d were loaded already", len(held) - len(done), len(done))
 
     async def step(self) -> int:
         """Open new runs, load the next items, commit what is due. Returns the items taken."""
         for raw in self.server.smembers(keys.RUNS):
-            run_id = _text(raw)
+            run_id = keys.text(raw)
             if run_id not in self.runs:
                 await self.open_run(run_id)
         taken = self.server.eval(keys.TAKE, 2, keys.ITEMS, keys.LOADING, self.batch_size)
@@ -272,7 +230,7 @@ class Loader:
     async def open_run(self, run_id: str) -> RunLoad | None:
         """Start (or resume) a run: its ``runs`` row and the site's state for the workers."""
         run = keys.RunKeys(run_id)
-        meta = {_text(k): _text(v) for k, v in self.server.hgetall(run.meta).items()}
+        meta = {keys.text(k): keys.text(v) for k, v in self.server.hgetall(run.meta).items()}
         if "site" not in meta:
             self.server.srem(keys.RUNS, run_id)
             return None
@@ -287,14 +245,7 @@ class Loader:
                 read_site_state, self.db_path, site.name, run_id=run_id
             )
             self.server.set(run.state, pickle.dumps(stored, protocol=5))
-        near = self.near
-        load_settings = LoadSettings(
-            self.db_path,
-            run_id,
-            self.batch_size,
-            self.flush_seconds,
-            **({"near": near} if near is not None else {}),
-        )
+        load_settings = LoadSettings(self.db_path, run_id, self.batch_size, self.flush_seconds)
         pipeline = RunLoad(load_settings, site, stored, meta.get("refresh") == "1")
         await pipeline.open_spider()
         self.runs[run_id] = pipeline
@@ -333,8 +284,8 @@ class Loader:
     async def finish(self, run_id: str, pipeline: RunLoad) -> None:
         """Load the known links no worker fetched, commit the rest, record the run's end."""
         run = keys.RunKeys(run_id)
-        known = {_text(k): _text(v) for k, v in self.server.hgetall(run.known).items()}
-        requested = {_text(k) for k in self.server.smembers(run.requested)}
+        known = {keys.text(k): keys.text(v) for k, v in self.server.hgetall(run.known).items()}
+        requested = {keys.text(k) for k in self.server.smembers(run.requested)}
         rows = pipeline.unfetched(known, requested)
         ids = [f"{run_id}:unfetched:{row.url_key}" for row in rows]
         done = await asyncio.to_thread(loaded_item_ids, self.db_path, ids)

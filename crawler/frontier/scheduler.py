@@ -21,6 +21,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler.frontier import keys
+from crawler.settings import GLEANER_FRONTIER_LEASE
 
 if TYPE_CHECKING:
     import redis
@@ -45,7 +46,7 @@ def reclaim(server: redis.Redis, run: keys.RunKeys) -> int:
     """
     moved = 0
     for raw in server.smembers(run.workers):
-        worker = raw.decode() if isinstance(raw, bytes) else str(raw)
+        worker = keys.text(raw)
         if not server.exists(keys.alive(worker)):
             moved += release(server, run, worker)
             logger.warning("worker %s is gone: its requests are back in the queue", worker)
@@ -95,7 +96,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         settings = crawler.settings
         self.run = keys.RunKeys(str(settings["GLEANER_RUN_ID"]))
         self.worker = str(settings["GLEANER_FRONTIER_WORKER"])
-        self.lease_s = settings.getfloat("GLEANER_FRONTIER_LEASE", 30.0)
+        self.lease_s = settings.getfloat("GLEANER_FRONTIER_LEASE", GLEANER_FRONTIER_LEASE)
         super().__init__(
             server,
             persist=True,
@@ -195,7 +196,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]
         if self.server.zcard(self.run.requests) or self.inflight:
             return True
         for raw in self.server.smembers(self.run.workers):
-            worker = raw.decode() if isinstance(raw, bytes) else str(raw)
+            worker = keys.text(raw)
             if self.server.hlen(self.run.inflight(worker)):
                 return True
         self._done = True

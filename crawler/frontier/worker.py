@@ -104,7 +104,7 @@ def join_run(
     args: list[str | int] = [new_run_id(), worker, int(lease_s * 1000), site.model_dump_json()]
     args.append(settings)
     raw = server.eval(keys.JOIN, len(join_keys), *join_keys, *args, "1" if refresh else "0")
-    run_id = raw.decode() if isinstance(raw, bytes) else str(raw)
+    run_id = keys.text(raw)
     run = keys.RunKeys(run_id)
     deadline = time.monotonic() + wait_s
     while (state := server.get(run.state)) is None:
@@ -128,9 +128,10 @@ def worker_overrides(url: str, worker: str, state: SiteState) -> dict[str, Any]:
         "GLEANER_FRONTIER_WORKER": worker,
         "GLEANER_SITE_STATE": state,
         "SCHEDULER": "crawler.frontier.scheduler.FrontierScheduler",
-        "ITEM_PIPELINES": {"pipelines.validate.ValidatePipeline": 100},
+        "ITEM_PIPELINES": {**settings.ITEM_PIPELINES, "pipelines.load.WarehousePipeline": None},
         "EXTENSIONS": {
-            "crawler.progress.CrawlProgress": 200,
+            **settings.EXTENSIONS,
+            "crawler.extensions.RunRecorder": None,  # the loader records the run
             "crawler.frontier.sink.ItemSink": 300,
         },
         "DOWNLOAD_HANDLERS": {
