@@ -7,7 +7,8 @@ there only to compare against (``GLEANER_EXTRACT_INLINE``).
 
 Pages go to the workers as the bytes received, with their ``Content-Type``, and are decoded
 there (:func:`crawler.page.extract_page`): pickling bytes costs less than pickling text, and the
-reactor thread neither decodes nor parses an article page. At most ``max_pending`` pages wait
+reactor thread parses no article page and decodes only one whose first bytes may hold a meta
+refresh (:func:`crawler.metarefresh.may_refresh`). At most ``max_pending`` pages wait
 for or undergo extraction at once; the callbacks beyond wait their turn, which holds their
 responses in Scrapy's scraper slot, whose size limit (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) then
 stops further downloads: memory stays flat however long the crawl.
