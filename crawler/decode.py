@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import TYPE_CHECKING
 
 from w3lib.encoding import (
     html_body_declared_encoding,
@@ -13,6 +14,9 @@ from w3lib.encoding import (
     read_bom,
     resolve_encoding,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 #: Used when nothing is declared and the bytes are not UTF-8: the usual legacy web encoding.
 FALLBACK_ENCODING = "cp1252"
@@ -46,7 +50,7 @@ def decode_html(data: bytes, content_type: str | bytes | None = None) -> str:
     bom_encoding, bom = read_bom(data)
     if bom_encoding and bom:
         return clean_text(data[len(bom) :].decode(bom_encoding, "replace"))
-    for encoding in (header_encoding(data, content_type), declared_encoding(data)):
+    for encoding in _declared_encodings(data, content_type):
         if encoding is None:
             continue
         try:
@@ -55,6 +59,13 @@ def decode_html(data: bytes, content_type: str | bytes | None = None) -> str:
             if encoding != "utf-8":
                 return clean_text(data.decode(encoding, "replace"))
     return clean_text(detect_and_decode(data))
+
+
+def _declared_encodings(data: bytes, content_type: str | bytes | None) -> Iterator[str | None]:
+    """The header's charset, then the page's own declaration, each looked for only when the one
+    before it did not decode the page."""
+    yield header_encoding(data, content_type)
+    yield declared_encoding(data)
 
 
 def header_encoding(data: bytes, content_type: str | bytes | None) -> str | None:

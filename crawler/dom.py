@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import lxml.html
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 from trafilatura.utils import load_html
@@ -27,10 +28,16 @@ def parse_html(text: str) -> HtmlElement | None:
 
     Markup after ``</body>`` or ``</html>`` belongs to the body, as browsers show it (a page
     that closes its document after the header and prints its article after that): those end
-    tags are left out, or the parser would drop everything after them.
+    tags are left out, or the parser would drop everything after them. The root is always
+    ``<html>``: a fragment the parser kept as the root (``<svg>``, say) is put in the
+    ``<html><body>`` every step expects (dropping the root element would fail otherwise).
     """
     tree: HtmlElement | None = load_html(reopen_body(text))
-    return tree
+    if tree is None or tree.tag == "html":
+        return tree
+    document: HtmlElement = lxml.html.Element("html")
+    etree.SubElement(document, "body").append(tree)
+    return document
 
 
 def reopen_body(text: str) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import lxml.html
-from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
 
 from crawler.authors import find_authors
@@ -111,8 +109,6 @@ def extract_article(
     (``tests/test_fuzz_extract.py``).
     """
     tree = parse_html(repair_mojibake(html if isinstance(html, str) else decode_html(html)))
-    if tree is not None and tree.tag != "html":
-        tree = _in_document(tree)
     if tree is None:
         fallback = repair_escapes(normalize_space(headline)) if headline else None
         return ExtractedArticle(url=url, title=fallback or None)
@@ -153,14 +149,6 @@ def extract_article(
         body_source=body.source if paragraphs else None,
         removed=tuple(explanation.removals),
     )
-
-
-def _in_document(root: HtmlElement) -> HtmlElement:
-    """``root`` (a fragment the parser kept as the tree's root, ``<svg>`` say) put in the
-    ``<html><body>`` every step expects: dropping the root element would fail otherwise."""
-    document: HtmlElement = lxml.html.Element("html")
-    etree.SubElement(document, "body").append(root)
-    return document
 
 
 def _explain_selectors(

@@ -76,7 +76,7 @@ def body_problem(body: bytes) -> tuple[RejectReason, str] | None:
     """``("empty", ...)`` for a body of nothing but whitespace, ``("binary", ...)`` for one that is
     an image, PDF, archive or other binary (by its leading bytes, or by control bytes in its first
     KiB), else ``None``."""
-    if not body.strip():
+    if not body or body.isspace():
         return "empty", f"the body is empty ({len(body)} bytes, whitespace only)"
     head = body[:1024]
     for magic, kind in _MAGIC:
@@ -84,7 +84,7 @@ def body_problem(body: bytes) -> tuple[RejectReason, str] | None:
             return "binary", f"the body is a {kind}, not HTML"
     if head.startswith(_UTF16_BOMS) or _looks_utf16(head):
         return None
-    controls = sum(head.count(bytes([c])) for c in _CONTROL)
+    controls = len(head) - len(head.translate(None, _CONTROL))
     if controls > _CONTROL_SHARE * len(head):
         return "binary", f"the body is binary: {controls} control bytes in its first {len(head)}"
     return None

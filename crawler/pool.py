@@ -7,7 +7,8 @@ there only to compare against (``GLEANER_EXTRACT_INLINE``).
 
 Pages go to the workers as the bytes received, with their ``Content-Type``, and are decoded
 there (:func:`crawler.page.extract_page`): pickling bytes costs less than pickling text, and the
-reactor thread neither decodes nor parses an article page. At most ``max_pending`` pages wait
+reactor thread parses no article page and decodes only one whose first bytes may hold a meta
+refresh (:func:`crawler.metarefresh.may_refresh`). At most ``max_pending`` pages wait
 for or undergo extraction at once; the callbacks beyond wait their turn, which holds their
 responses in Scrapy's scraper slot, whose size limit (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``) then
 stops further downloads: memory stays flat however long the crawl.
@@ -75,7 +76,7 @@ def default_max_pending(workers: int) -> int:
 
 
 class ExtractionPool:
-    """Runs :func:`~crawler.extract.extract_article` in worker processes.
+    """Runs :func:`crawler.page.extract_page` in worker processes.
 
     Args:
         workers: worker processes; ``None``: one per core; ``0``: a thread of this process.
@@ -83,8 +84,6 @@ class ExtractionPool:
             reactor for the whole extraction).
         max_pending: pages being extracted or waiting in the pool at most; ``None``:
             :func:`default_max_pending`.
-        stats: where to keep the peak of pages pending (``gleaner/extract/pending_peak``);
-            may be set later, as :attr:`stats`.
     """
 
     def __init__(
@@ -93,7 +92,6 @@ class ExtractionPool:
         *,
         inline: bool = False,
         max_pending: int | None = None,
-        stats: StatsCollector | None = None,
     ) -> None:
         self.workers = default_workers() if workers is None else workers
         self.inline = inline
@@ -101,12 +99,13 @@ class ExtractionPool:
         self.pending = 0
         """Pages handed to the pool and not yet extracted."""
         self.pending_peak = 0
-        self.stats = stats
+        self.stats: StatsCollector | None = None
+        """Where to keep the peak of pages pending (``gleaner/extract/pending_peak``)."""
         self._slots: asyncio.Semaphore | None = None
-        self._executor = self._start()
+        self._executor = None if inline else self._start()
 
     def _start(self) -> Executor:
-        if self.workers <= 0 or self.inline:
+        if self.workers <= 0:
             return ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
         return ProcessPoolExecutor(
             max_workers=self.workers,
@@ -177,6 +176,7 @@ class ExtractionPool:
     async def _submit(self, job: Callable[[], ExtractedPage]) -> ExtractedPage:
         """Run one extraction in the executor; restart a broken pool."""
         executor = self._executor
+        assert executor is not None  # not inline
         try:
             future = executor.submit(job)
             return await asyncio.wrap_future(future)
@@ -188,4 +188,5 @@ class ExtractionPool:
 
     def close(self) -> None:
         """Stop the workers (pending work is cancelled)."""
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
-from crawler.output import shown, visible
+from crawler.output import plain, shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -248,11 +248,11 @@ def print_record(record: ExtractedArticle, console: Console) -> None:
     table.add_column("value", overflow="fold")
     for name, value in record.model_dump(exclude={"text"}).items():
         joined = ", ".join(value) if isinstance(value, tuple | list) else value
-        table.add_row(name, Text("" if joined is None else visible(str(joined))))
+        table.add_row(name, plain(joined))
     table.add_row("text", Text(f"{len(record.text)} characters"))
     console.print(table)
     console.print()
-    console.print(Text(visible(record.text)))
+    console.print(plain(record.text))
 
 
 def print_removals(record: ExtractedArticle, console: Console) -> None:
@@ -264,5 +264,5 @@ def print_removals(record: ExtractedArticle, console: Console) -> None:
     table.add_column("rule", style="bold", no_wrap=True)
     table.add_column("removed text", overflow="fold")
     for removal in record.removed:
-        table.add_row(Text(removal.rule), Text(visible(removal.text)))
+        table.add_row(Text(removal.rule), plain(removal.text))
     console.print(table)

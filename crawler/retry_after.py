@@ -96,20 +96,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
         """Retry a response with a retryable status after the wait, or pass it on."""
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
-        wait = retry_wait(
+        retry = await self._retry_after_wait(
+            request,
+            response_status_message(response.status),
             response.status,
             response.headers.get(b"Retry-After"),
-            request.meta.get("retry_times", 0),
-            backoff=self.backoff,
-            max_wait=self.max_wait,
         )
-        if wait is None:
-            return response
-        retry = self._retry(request, response_status_message(response.status))
-        if retry is None:
-            return response
-        await asyncio.sleep(wait)
-        return retry
+        return response if retry is None else retry
 
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception
@@ -117,15 +110,28 @@ class BackoffRetryMiddleware(RetryMiddleware):
         """Retry a fetch that failed with a retryable exception after the wait."""
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
+        return await self._retry_after_wait(request, exception)
+
+    async def _retry_after_wait(
+        self,
+        request: Request,
+        reason: str | Exception,
+        status: int | None = None,
+        retry_after: bytes | None = None,
+    ) -> Request | None:
+        """The retry of ``request``, returned after the wait :func:`retry_wait` gives; ``None``
+        when that wait is too long or the retries are used up."""
         wait = retry_wait(
-            None,
-            None,
+            status,
+            retry_after,
             request.meta.get("retry_times", 0),
             backoff=self.backoff,
             max_wait=self.max_wait,
         )
-        retry = self._retry(request, exception)
+        if wait is None:
+            return None
+        retry = self._retry(request, reason)
         if retry is None:
             return None
-        await asyncio.sleep(wait or 0.0)
+        await asyncio.sleep(wait)
         return retry

@@ -11,16 +11,13 @@ from typing import TYPE_CHECKING, Literal, Self
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.urls import host_of, in_domains
+from crawler.urls import SCHEMES, host_of, in_domains
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
 
     from crawler.sites import SiteConfig
-
-#: Schemes a crawl ever requests; ``file:``, ``data:``, ``javascript:`` and the rest never are.
-SCHEMES = ("http", "https")
 
 ScopeReason = Literal["off_site", "bad_url"]
 

@@ -41,6 +41,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Retries wait: doubling from GLEANER_RETRY_BACKOFF, or Retry-After on 429 and 503.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry_after.BackoffRetryMiddleware": 550,
+    # Meta refresh as Scrapy follows it, but a page that cannot have one is never decoded here.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.metarefresh.MetaRefreshMiddleware": 580,
 }
 
 # The item pipelines: validate, then load into the warehouse in batches.

@@ -63,7 +63,8 @@ _EDGES = "".join(map(chr, range(0x21))) + "".join(
     c for c in map(chr, range(0x80, 0x3001)) if c.isspace()
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_SCHEMES = ("http", "https")
+#: Schemes a crawl ever requests; ``file:``, ``data:``, ``javascript:`` and the rest never are.
+SCHEMES = ("http", "https")
 
 
 def _is_noise(name: str) -> bool:
@@ -136,7 +137,7 @@ def url_key(url: str) -> str:
     """
     parts = urlsplit(_slashes(url.strip(_EDGES)))
     scheme, hostname = parts.scheme.lower(), parts.hostname or ""
-    if scheme not in _SCHEMES or not hostname.strip("."):
+    if scheme not in SCHEMES or not hostname.strip("."):
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
     try:
         port = parts.port
@@ -192,7 +193,7 @@ def in_domains(url: str, domains: tuple[str, ...] | list[str]) -> bool:
         parts.port  # noqa: B018 (raises on a bad port)
     except ValueError:
         return False
-    if parts.scheme not in _SCHEMES:
+    if parts.scheme not in SCHEMES:
         return False
     host = (parts.hostname or "").lower()
     return any(host == d or host.endswith("." + d) for d in domains)
