@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 _INDEX = "index.json"
 
 
-def write_site(site: DemoSite, root: Path) -> int:
+def write_site(site: DemoSite, root: Path) -> dict[str, tuple[int, str, str, bool]]:
     """Write every page of a demo site to ``root`` as a file, with an index of them.
 
     Args:
@@ -31,19 +31,18 @@ def write_site(site: DemoSite, root: Path) -> int:
         root: an empty or new directory.
 
     Returns:
-        The bytes written.
+        The index: each path's status, Content-Type, file name (in ``root``) and whether the
+        body holds :data:`~crawler.demo.BASE_MARK`.
     """
     root.mkdir(parents=True, exist_ok=True)
     index: dict[str, tuple[int, str, str, bool]] = {}
-    total = 0
     pages = {**site.pages, "/__not_found__": site.not_found}
     for number, (path, page) in enumerate(pages.items()):
         name = f"{number}.body"
         (root / name).write_bytes(page.body)
         index[path] = (page.status, page.content_type, name, page.absolute)
-        total += len(page.body)
     (root / _INDEX).write_text(json.dumps(index), encoding="utf-8")
-    return total
+    return index
 
 
 class _Server(ThreadingHTTPServer):

@@ -64,7 +64,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from crawler.demo import build_site
+from crawler.demo import ARTICLE_MARK, build_site
 from crawler.extract import extract_article
 from crawler.pool import _start_worker, default_workers
 from crawler.sites import SiteConfig
@@ -170,9 +170,8 @@ def serve(articles: int, root: Path, corpus: list[bytes] | None = None) -> Serve
     """
     from bench.fileserver import write_site
 
-    site = build_site(articles, page_kb=PAGE_KB)
-    write_site(site, root)
-    index = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    site = build_site(articles, page_kb=None if corpus else PAGE_KB)
+    index = write_site(site, root)
     if corpus:
         article_paths = [p for p, page in site.pages.items() if _is_article(page.body)]
         for number, path in enumerate(article_paths):
@@ -198,7 +197,7 @@ def serve(articles: int, root: Path, corpus: list[bytes] | None = None) -> Serve
 
 
 def _is_article(body: bytes) -> bool:
-    return b'<article class="post">' in body
+    return ARTICLE_MARK in body
 
 
 def corpus_bodies(directory: Path) -> list[bytes]:

@@ -17,6 +17,8 @@ from typing import Any
 import duckdb
 import pytest
 
+import tests.fuzzing  # noqa: F401 - registers and loads the hypothesis profile
+
 ROOT = Path(__file__).resolve().parent.parent
 _SCRIPT = Path(sys.executable).parent / "gleaner"
 #: The installed console script (``make test`` installs it), else the module.
@@ -45,7 +47,7 @@ def free_port() -> int:
 
 
 def gleaner(
-    *args: str, cwd: Path | None = None, check: bool = True, **kw: Any
+    *args: str, cwd: Path | None = None, check: bool = True, timeout: float = 300, **kw: Any
 ) -> subprocess.CompletedProcess[str]:
     """Run the real ``gleaner`` command line in a child process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
@@ -57,7 +59,7 @@ def gleaner(
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         **kw,
     )
     if check and result.returncode != 0:

@@ -95,14 +95,20 @@ SNIPPETS: tuple[bytes, ...] = (
     b'"author":[null,{"name":[]}],"datePublished":"-1","articleBody":"\\ud800"}</script>',
 )
 
-_OPS = st.one_of(
-    st.tuples(st.just("flip"), st.integers(0, 2**31), st.integers(0, 7)),
-    st.tuples(st.just("cut"), st.integers(0, 2**31)),
-    st.tuples(st.just("delete"), st.integers(0, 2**31), st.integers(1, 64)),
-    st.tuples(
-        st.just("insert"), st.integers(0, 2**31), st.sampled_from(SNIPPETS) | st.binary(max_size=8)
-    ),
-)
+
+def _ops(snippets: Sequence[bytes]) -> st.SearchStrategy[tuple[Any, ...]]:
+    """One mutation: a bit flipped, the end cut off, bytes deleted, or one of ``snippets`` (or
+    a few random bytes) inserted."""
+    return st.one_of(
+        st.tuples(st.just("flip"), st.integers(0, 2**31), st.integers(0, 7)),
+        st.tuples(st.just("cut"), st.integers(0, 2**31)),
+        st.tuples(st.just("delete"), st.integers(0, 2**31), st.integers(1, 64)),
+        st.tuples(
+            st.just("insert"),
+            st.integers(0, 2**31),
+            st.sampled_from(snippets) | st.binary(max_size=8),
+        ),
+    )
 
 
 def mutate(data: bytes, ops: Sequence[tuple[Any, ...]]) -> bytes:
@@ -122,6 +128,9 @@ def mutate(data: bytes, ops: Sequence[tuple[Any, ...]]) -> bytes:
     return bytes(out)
 
 
-def mutations(bases: Sequence[bytes], max_ops: int = 8) -> st.SearchStrategy[bytes]:
-    """One of ``bases`` after up to ``max_ops`` mutations."""
-    return st.builds(mutate, st.sampled_from(bases), st.lists(_OPS, min_size=1, max_size=max_ops))
+def mutations(
+    bases: Sequence[bytes], max_ops: int = 8, snippets: Sequence[bytes] = SNIPPETS
+) -> st.SearchStrategy[bytes]:
+    """One of ``bases`` after up to ``max_ops`` mutations, inserting ``snippets`` among others."""
+    ops = st.lists(_ops(snippets), min_size=1, max_size=max_ops)
+    return st.builds(mutate, st.sampled_from(bases), ops)

@@ -322,10 +322,6 @@ class HostileSite:
         #: Another host: ``localhost`` is not 127.0.0.1 to the crawl's scope, yet it is served here.
         self.offsite_root = f"http://localhost:{self._offsite.server_address[1]}"
 
-    def count(self, path: str) -> int:
-        """How many times the site was asked for ``path``."""
-        return self.log.paths().count(path)
-
     @staticmethod
     def _handler(
         respond: Callable[[BaseHTTPRequestHandler], None], log: RequestLog

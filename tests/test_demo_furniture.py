@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from crawler.demo import build_site
+from crawler.demo import ARTICLE_MARK, build_site
 from crawler.extract import extract_article
-
-ARTICLE_MARK = b'<article class="post">'
 
 
 def test_article_pages_reach_the_size_asked_and_other_pages_stay_as_they_were() -> None:

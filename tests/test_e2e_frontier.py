@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import GLEANER, ROOT, gleaner, query
-from tests.redis_server import RedisServer, redis_server  # noqa: F401 - a fixture
+from tests.redis_server import RedisServer, fresh_redis, redis_server  # noqa: F401 - fixtures
 from tests.served import Served, serve_demo, sites_file
 
 pytestmark = pytest.mark.e2e
@@ -168,14 +168,13 @@ def test_two_workers_keep_to_the_sites_shared_rate(site: Site, shared: SharedRun
 
 def test_a_worker_killed_mid_run_loses_nothing(
     site: Site,
-    redis_server: RedisServer,  # noqa: F811
+    fresh_redis: RedisServer,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    redis_server.flush()
     db = tmp_path / "killed.duckdb"
     before = len(site.served.log.read_text().splitlines())
-    load = loader(redis_server, db, tmp_path / "load.log")
-    first = worker(site, redis_server, tmp_path / "w1.log", db)
+    load = loader(fresh_redis, db, tmp_path / "load.log")
+    first = worker(site, fresh_redis, tmp_path / "w1.log", db)
     deadline = time.monotonic() + 60
     while len(site.served.log.read_text().splitlines()) - before < 25:
         assert time.monotonic() < deadline
@@ -183,7 +182,7 @@ def test_a_worker_killed_mid_run_loses_nothing(
         time.sleep(0.02)
     first.send_signal(signal.SIGKILL)
     first.wait()
-    second = worker(site, redis_server, tmp_path / "w2.log", db)
+    second = worker(site, fresh_redis, tmp_path / "w2.log", db)
     finish(second, tmp_path / "w2.log")
     finish(load, tmp_path / "load.log")
     got, want = outcome(db), outcome(site.baseline)
@@ -192,18 +191,17 @@ def test_a_worker_killed_mid_run_loses_nothing(
     assert got["decisions"] == want["decisions"]
     assert got["rejects"] == want["rejects"]
     assert got["runs"] == [("finished", "finished")]
-    assert not run_keys(redis_server)
+    assert not run_keys(fresh_redis)
 
 
 def test_a_loader_killed_mid_batch_and_restarted_loses_and_duplicates_nothing(
     site: Site,
-    redis_server: RedisServer,  # noqa: F811
+    fresh_redis: RedisServer,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    redis_server.flush()
     db = tmp_path / "reloaded.duckdb"
     log = tmp_path / "load1.log"
-    first = start(["load", "--from", redis_server.url, "--db", str(db), "--batch-size", "9"], log)
+    first = start(["load", "--from", fresh_redis.url, "--db", str(db), "--batch-size", "9"], log)
     loading = threading.Event()
 
     def watch() -> None:
@@ -214,15 +212,15 @@ def test_a_loader_killed_mid_batch_and_restarted_loses_and_duplicates_nothing(
             time.sleep(0.005)
 
     threading.Thread(target=watch, daemon=True).start()
-    workers = [worker(site, redis_server, tmp_path / f"w{i}.log", db) for i in (1, 2)]
+    workers = [worker(site, fresh_redis, tmp_path / f"w{i}.log", db) for i in (1, 2)]
     assert loading.wait(timeout=90), log.read_text()
     first.send_signal(signal.SIGKILL)
     first.wait()
     assert log.read_text().count(": committed ") >= 3
     for i, proc in enumerate(workers, 1):
         finish(proc, tmp_path / f"w{i}.log")
-    assert redis_server.client.hlen("gleaner:items:loading") > 0  # taken, not all committed
-    second = loader(redis_server, db, tmp_path / "load2.log", "--batch-size", "9")
+    assert fresh_redis.client.hlen("gleaner:items:loading") > 0  # taken, not all committed
+    second = loader(fresh_redis, db, tmp_path / "load2.log", "--batch-size", "9")
     finish(second, tmp_path / "load2.log")
     # every item decided once, as in one process; which of two copies of one text is kept, and
     # what the site's boilerplate learned by then, depend on the batches (here 9 items each)
@@ -235,8 +233,8 @@ def test_a_loader_killed_mid_batch_and_restarted_loses_and_duplicates_nothing(
     assert query(db, fetch_rejects) == query(site.baseline, fetch_rejects)
     assert got["runs"] == [("finished", "finished")]
     assert query(db, "SELECT count(*) FROM loaded_items") == [(0,)]
-    assert not run_keys(redis_server)
-    assert redis_server.client.hlen("gleaner:items:loading") == 0
+    assert not run_keys(fresh_redis)
+    assert fresh_redis.client.hlen("gleaner:items:loading") == 0
 
 
 def latest_decisions(db: Path) -> dict[str, int]:
@@ -249,14 +247,15 @@ def latest_decisions(db: Path) -> dict[str, int]:
 def test_a_second_shared_crawl_is_incremental_like_a_second_crawl_in_one_process(
     site: Site,
     shared: SharedRun,
-    redis_server: RedisServer,  # noqa: F811
+    fresh_redis: RedisServer,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     # the workers know what the warehouse has from the loader: they fetch no known article
-    redis_server.flush()
+    db = tmp_path / "shared.duckdb"
+    shutil.copy(shared.db, db)
     before = len(site.served.log.read_text().splitlines())
-    load = loader(redis_server, shared.db, tmp_path / "load.log")
-    again = worker(site, redis_server, tmp_path / "w.log", shared.db)
+    load = loader(fresh_redis, db, tmp_path / "load.log")
+    again = worker(site, fresh_redis, tmp_path / "w.log", db)
     finish(again, tmp_path / "w.log")
     finish(load, tmp_path / "load.log")
     paths = site.served.requested(before)
@@ -265,6 +264,6 @@ def test_a_second_shared_crawl_is_incremental_like_a_second_crawl_in_one_process
     one = tmp_path / "one.duckdb"
     shutil.copy(site.baseline, one)
     gleaner("crawl", "demo", "--sites", str(site.sites), "--db", str(one))
-    decided = latest_decisions(shared.db)
+    decided = latest_decisions(db)
     assert decided == latest_decisions(one)
     assert decided["unchanged/known"] > ARTICLES / 2

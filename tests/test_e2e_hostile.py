@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import GLEANER, ROOT, query
+from tests.conftest import GLEANER, ROOT, gleaner, query
 from tests.hostile_site import (
     BOMB_BYTES,
     CASES,
@@ -83,7 +83,7 @@ class Crawl:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileSite]:
+def hostile() -> Iterator[HostileSite]:
     site = HostileSite()
     with site.serving():
         yield site
@@ -294,8 +294,5 @@ def test_a_crawl_killed_partway_and_run_again_stores_the_same_articles(
         time.sleep(0.02)
     os.kill(killed.pid, signal.SIGKILL)
     assert killed.wait(timeout=10) == -signal.SIGKILL
-    again = subprocess.run(
-        [*GLEANER, *args], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=180
-    )
-    assert again.returncode == 0, again.stderr[-3000:]
+    gleaner(*args, timeout=180)
     assert _stored(db) == _stored(crawl.db)

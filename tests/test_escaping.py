@@ -10,12 +10,13 @@ escapes them.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import json
 import re
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from rich.console import Console
@@ -173,10 +174,7 @@ ARTICLES = (
 class HostileSite(BaseHTTPRequestHandler):
     """A home page listing two article URLs that serve the same hostile page."""
 
-    requested: ClassVar[list[str]] = []
-
     def do_GET(self) -> None:
-        self.requested.append(self.path)
         if self.path == "/":
             links = "".join(f'<li><a href="{p}">Budget vote</a></li>' for p in ARTICLES)
             self._send(f"<html><body><ul>{links}</ul></body></html>".encode())
@@ -287,7 +285,7 @@ def controlled(tmp_path: Path) -> Path:
         for u in ("https://example.test/a", "https://example.test/copy")
     ]
     bad = reject("https://example.test/short")
-    bad = type(bad)(**{**{f: getattr(bad, f) for f in bad.__slots__}, "detail": CONTROLS})
+    bad = dataclasses.replace(bad, detail=CONTROLS)
     write_batch(db, Batch(HOSTILE_RUN, articles=rows, rejects=[bad]))
     finish_run(db, HOSTILE_RUN, "finished", "finished", {})
     return db

@@ -75,7 +75,7 @@ def test_the_valid_file_loads(tmp_path: Path) -> None:
 # A pattern like '[[a]' is valid but makes `re` warn of a future change in meaning.
 @pytest.mark.filterwarnings("ignore::FutureWarning")
 @examples(300)
-@given(mutations([VALID], max_ops=4) | st.binary(max_size=300))
+@given(mutations([VALID], max_ops=4, snippets=TOML_SNIPPETS) | st.binary(max_size=300))
 def test_mutated_sites_files(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
     path = tmp_path_factory.mktemp("sites") / "sites.toml"
     path.write_bytes(data)

@@ -60,11 +60,7 @@ def test_url_functions_raise_nothing_but_url_key_value_error(url: str) -> None:
         in_domains(url, ["example.com"])
         join_url("http://example.com/a/", url)
         join_url(url, "/b")
-        key = url_key_or_none(url)
-        try:
-            assert url_key(url) == key
-        except ValueError:
-            assert key is None
+        url_key_or_none(url)  # url_key raises ValueError, caught there, or nothing
 
 
 @examples(400)

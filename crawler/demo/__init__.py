@@ -6,6 +6,7 @@ from crawler.demo.days import NEW_PER_DAY
 from crawler.demo.generator import SCRIPT_TITLE, build_site
 from crawler.demo.server import MAX_DAY, DemoServer
 from crawler.demo.site import (
+    ARTICLE_MARK,
     BASE_DATE,
     BASE_MARK,
     BOILERPLATE_PHRASES,
@@ -20,6 +21,7 @@ from crawler.demo.site import (
 )
 
 __all__ = [
+    "ARTICLE_MARK",
     "BASE_DATE",
     "BASE_MARK",
     "BOILERPLATE_PHRASES",

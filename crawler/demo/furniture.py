@@ -14,7 +14,7 @@ import json
 import random
 from typing import TYPE_CHECKING
 
-from crawler.demo.site import TAGS, Page
+from crawler.demo.site import ARTICLE_MARK, TAGS, Page
 from crawler.demo.vocab import FIRST_NAMES, LAST_NAMES
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ def furnish_pages(pages: dict[str, Page], page_kb: tuple[int, int], seed: int) -
     low, high = page_kb
     out: dict[str, Page] = {}
     for path, page in pages.items():
-        if page.status != 200 or b'<article class="post">' not in page.body:
+        if page.status != 200 or ARTICLE_MARK not in page.body:
             out[path] = page
             continue
         charset = page.content_type.partition("charset=")[2] or "utf-8"

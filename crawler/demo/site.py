@@ -52,6 +52,8 @@ SESSION_QUERY = "sid=abc123"
 CLICK_QUERY = "fbclid=IwAR2demo0daily"
 #: Where the server's base URL (no trailing slash) goes in pages that need absolute URLs.
 BASE_MARK = "{base_url}"
+#: What marks an article page: its body holds this.
+ARTICLE_MARK = b'<article class="post">'
 
 
 @dataclass(frozen=True, slots=True)
