@@ -78,46 +78,60 @@ def read_boilerplate(
     """
     conn = connect(path, read_only=True, retry_s=retry_s)
     try:
-        found = StoredBoilerplate(site)
-        if not _has_tables(conn):
-            return found
-        found.rules = [
-            BoilerplateRule(*row)
-            for row in conn.execute(
-                "SELECT site, key, text, action, created_at FROM boilerplate_rules "
-                "WHERE site = ? ORDER BY created_at, key",
-                [site],
-            ).fetchall()
-        ]
-        found.total_pages = int(
-            conn.execute(
-                "SELECT count(*) FROM boilerplate_pages WHERE site = ?", [site]
-            ).fetchall()[0][0]
-        )
-        rows = conn.execute(
-            """
-            SELECT site, key, pages, chars, contexts, sample FROM boilerplate_counts AS c
-            WHERE site = $site AND (pages >= $min_pages OR EXISTS (
-                SELECT 1 FROM boilerplate_rules AS r WHERE r.site = c.site AND r.key = c.key
-            ))
-            ORDER BY pages DESC, key
-            """,
-            {"site": site, "min_pages": min_pages},
-        ).fetchall()
-        found.keys = [
-            BoilerplateKeyRow(s, key, pages, chars, tuple(contexts), sample)
-            for s, key, pages, chars, contexts, sample in rows
-        ]
-        if with_pages:
-            found.pages = [
-                BoilerplatePageRow(*row)
-                for row in conn.execute(
-                    "SELECT site, url_key, text_id FROM boilerplate_pages WHERE site = ?", [site]
-                ).fetchall()
-            ]
-        return found
+        return read_boilerplate_on(conn, site, min_pages=min_pages, with_pages=with_pages)
     finally:
         conn.close()
+
+
+def read_boilerplate_on(
+    conn: duckdb.DuckDBPyConnection, site: str, *, min_pages: int = 1, with_pages: bool = True
+) -> StoredBoilerplate:
+    """:func:`read_boilerplate` on an open connection (read-only is fine).
+
+    Args:
+        conn: An open connection.
+        site: The site's name.
+        min_pages: Only keys on at least this many pages, plus every key a rule names.
+        with_pages: Also read the pages counted.
+
+    Returns:
+        The state; empty when the site has none, or the warehouse predates site boilerplate.
+    """
+    found = StoredBoilerplate(site)
+    if not _has_tables(conn):
+        return found
+    found.rules = [
+        BoilerplateRule(*row)
+        for row in conn.execute(
+            "SELECT site, key, text, action, created_at FROM boilerplate_rules "
+            "WHERE site = ? ORDER BY created_at, key",
+            [site],
+        ).fetchall()
+    ]
+    pages = conn.execute("SELECT count(*) FROM boilerplate_pages WHERE site = ?", [site])
+    found.total_pages = int(pages.fetchall()[0][0])
+    rows = conn.execute(
+        """
+        SELECT site, key, pages, chars, contexts, sample FROM boilerplate_counts AS c
+        WHERE site = $site AND (pages >= $min_pages OR EXISTS (
+            SELECT 1 FROM boilerplate_rules AS r WHERE r.site = c.site AND r.key = c.key
+        ))
+        ORDER BY pages DESC, key
+        """,
+        {"site": site, "min_pages": min_pages},
+    ).fetchall()
+    found.keys = [
+        BoilerplateKeyRow(s, key, pages, chars, tuple(contexts), sample)
+        for s, key, pages, chars, contexts, sample in rows
+    ]
+    if with_pages:
+        found.pages = [
+            BoilerplatePageRow(*row)
+            for row in conn.execute(
+                "SELECT site, url_key, text_id FROM boilerplate_pages WHERE site = ?", [site]
+            ).fetchall()
+        ]
+    return found
 
 
 def boilerplate_sites(

@@ -14,6 +14,8 @@ from warehouse.lifecycle import GONE_REASON
 from warehouse.runs import known_run_ids, settle_runs
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     import duckdb
 
 _RUN_COLUMNS = "run_id, sites, status, started_at, finished_at, finish_reason"
@@ -43,18 +45,34 @@ def list_runs(
     unsettled = settle_runs(path, retry_s=retry_s)
     conn = connect(path, read_only=True, retry_s=retry_s)
     try:
-        cursor = conn.execute(
-            f"""
-            SELECT {_RUN_COLUMNS}, {_DURATION}, pages, items, new, updated, unchanged,
-                   duplicate_url + duplicate_content + near_duplicate AS duplicates,
-                   rejected AS rejects
-            FROM run_report
-            ORDER BY started_at DESC, run_id DESC
-            """
-        )
-        return [_settled(run, unsettled) for run in _dicts(cursor)]
+        return runs_on(conn, unsettled)
     finally:
         conn.close()
+
+
+def runs_on(
+    conn: duckdb.DuckDBPyConnection, unsettled: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """:func:`list_runs` on an open connection, which may be read-only: nothing is written.
+
+    Args:
+        conn: An open connection.
+        unsettled: Runs to show as ``interrupted`` while the file still says ``running`` (their
+            process is gone: :func:`warehouse.lifecycle.gone_runs`).
+
+    Returns:
+        The runs, as :func:`list_runs` returns them.
+    """
+    cursor = conn.execute(
+        f"""
+        SELECT {_RUN_COLUMNS}, {_DURATION}, pages, items, new, updated, unchanged,
+               duplicate_url + duplicate_content + near_duplicate AS duplicates,
+               rejected AS rejects
+        FROM run_report
+        ORDER BY started_at DESC, run_id DESC
+        """
+    )
+    return [_settled(run, unsettled) for run in _dicts(cursor)]
 
 
 def run_report(
@@ -93,12 +111,31 @@ def run_report(
     unsettled = settle_runs(path, retry_s=retry_s)
     conn = connect(path, read_only=True, retry_s=retry_s)
     try:
-        return _settled(_report(conn, run), unsettled)
+        return report_on(conn, run, unsettled)
     finally:
         conn.close()
 
 
-def _settled(run: dict[str, Any], unsettled: set[str]) -> dict[str, Any]:
+def report_on(
+    conn: duckdb.DuckDBPyConnection, run: str = "latest", unsettled: Collection[str] = ()
+) -> dict[str, Any]:
+    """:func:`run_report` on an open connection, which may be read-only: nothing is written.
+
+    Args:
+        conn: An open connection.
+        run: A run id, or ``"latest"``.
+        unsettled: Runs to show as ``interrupted`` while the file still says ``running``.
+
+    Returns:
+        The report, as :func:`run_report` returns it.
+
+    Raises:
+        UnknownRunError: No such run.
+    """
+    return _settled(_report(conn, run), unsettled)
+
+
+def _settled(run: dict[str, Any], unsettled: Collection[str]) -> dict[str, Any]:
     """A run as shown: ``interrupted`` when its process is gone but the file still says
     ``running`` (the warehouse could not be opened for writing to record it)."""
     if run["run_id"] in unsettled and run["status"] == "running":

@@ -111,6 +111,7 @@ def run_user_sql(
     timeout_s: float | None = None,
     retry_s: float = DEFAULT_RETRY_S,
     allow_files: bool = False,
+    settle: bool = True,
 ) -> QueryResult:
     """Run one user query against the warehouse, read-only and without file access.
 
@@ -119,7 +120,8 @@ def run_user_sql(
     nor change a setting; ``allow_files`` lets it read local files, and nothing more.
 
     Runs of this host whose process is gone are marked ``interrupted`` first
-    (:func:`warehouse.runs.settle_runs`), so that the ``runs`` table tells the truth.
+    (:func:`warehouse.runs.settle_runs`), so that the ``runs`` table tells the truth; with
+    ``settle`` off, nothing is ever written.
 
     Args:
         path: The warehouse file.
@@ -130,6 +132,7 @@ def run_user_sql(
         timeout_s: Interrupt the query after this many seconds (None: no time limit).
         retry_s: How long to wait while a writer holds the lock.
         allow_files: Let the query read local files (``read_csv('data.csv')``, ``glob``).
+        settle: Mark gone runs ``interrupted`` first (which opens the file for writing, briefly).
 
     Returns:
         ``(columns, rows, truncated)``; ``truncated`` tells whether rows beyond ``limit`` were
@@ -144,7 +147,8 @@ def run_user_sql(
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1 or None, got {limit}")
     check_user_sql(sql)
-    settle_runs(path, retry_s=retry_s)
+    if settle:
+        settle_runs(path, retry_s=retry_s)
     conn = connect(
         path, read_only=True, retry_s=retry_s, external_access=allow_files, sandboxed=True
     )
