@@ -25,6 +25,7 @@ from crawler.cli_load import crawl_shared, load
 from crawler.cli_schedule import schedule, scheduler
 from crawler.output import FORMATS, dumps, render_rows, visible
 from crawler.sites import SiteConfig, SitesFileError, find_site, load_sites, sites_file_path
+from crawler.web.command import serve
 from warehouse.errors import WarehouseError
 
 #: The demo site's port: fixed, because article URLs (and so their keys) include it.
@@ -632,6 +633,7 @@ cli.add_command(export)
 cli.add_command(load)
 cli.add_command(schedule)
 cli.add_command(scheduler)
+cli.add_command(serve)
 
 
 def main() -> None:

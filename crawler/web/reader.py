@@ -1,0 +1,99 @@
+"""The web view's way into the warehouse: one short read-only connection at a time.
+
+Each request opens the file read-only, as ``gleaner sql`` does (sandboxed: no file but the
+warehouse, no extension, settings locked), waits with the same backoff while a crawl commits a
+batch, and closes it before answering, so a crawl is never kept from writing for longer than a
+query takes. Connections are taken one at a time in this process: DuckDB shares one database
+instance between a process's connections, and a sandboxed instance locks its settings, so a
+second connection could not set its time zone. Nothing here writes; runs whose process is gone
+are shown ``interrupted`` without being marked so in the file.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from warehouse.db import DEFAULT_RETRY_S, connect
+from warehouse.errors import WarehouseError
+from warehouse.lifecycle import gone_runs
+from warehouse.migrations import MIGRATIONS, applied_versions
+from warehouse.sql import run_user_sql
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    import duckdb
+
+    from warehouse.sql import QueryResult
+
+SQL_TIMEOUT_S = 10.0
+"""The longest a query typed on the SQL page may run."""
+
+
+class Reader:
+    """Read-only connections to one warehouse file, one at a time."""
+
+    def __init__(self, path: str | os.PathLike[str], *, retry_s: float = DEFAULT_RETRY_S) -> None:
+        self.path = Path(path)
+        self.retry_s = retry_s
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only, sandboxed connection, closed when the block ends.
+
+        Raises:
+            WarehouseMissingError: There is no warehouse file.
+            WarehouseLockedError: A writer kept the lock for longer than ``retry_s``.
+        """
+        with self._lock:
+            conn = connect(self.path, read_only=True, retry_s=self.retry_s, external_access=False)
+            try:
+                yield conn
+            finally:
+                conn.close()
+
+    def check(self) -> None:
+        """Check that the warehouse exists and has this gleaner's schema.
+
+        Raises:
+            WarehouseMissingError: There is no warehouse file.
+            WarehouseError: Its schema is older than this gleaner's; a read-only view cannot
+                migrate it.
+        """
+        with self.connection() as conn:
+            applied = applied_versions(conn)
+        latest = MIGRATIONS[-1].version
+        if not applied or max(applied) < latest:
+            raise WarehouseError(
+                f"The warehouse {self.path} has schema version {max(applied, default=0)}, older "
+                f"than this gleaner's ({latest}); `gleaner serve` only reads, so it cannot "
+                "migrate it. Any writing command (`gleaner crawl SITE`, `gleaner schedule add`) "
+                "migrates it."
+            )
+
+    def user_sql(self, sql: str, params: Mapping[str, object] | None, limit: int) -> QueryResult:
+        """Run a query typed by the user, in ``gleaner sql``'s sandbox, without writing.
+
+        Raises:
+            UserSQLError: The SQL was refused, failed, or ran longer than :data:`SQL_TIMEOUT_S`.
+        """
+        with self._lock:
+            return run_user_sql(
+                self.path,
+                sql,
+                params,
+                limit,
+                timeout_s=SQL_TIMEOUT_S,
+                retry_s=self.retry_s,
+                settle=False,
+            )
+
+
+def unsettled_runs(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    """The runs still ``running`` in the file whose process is gone: shown ``interrupted``."""
+    return {run.run_id for run in gone_runs(conn)}
