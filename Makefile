@@ -19,7 +19,8 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/gleaner demo
 
-# The HTML report's test renders it in headless Chromium (Debian's chromium package).
+# Browser tests (the HTML report, `gleaner serve`) drive Debian's chromium package through
+# Playwright for Python, launched with this executable: Playwright never downloads a browser.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null 2>&1; then \

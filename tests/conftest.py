@@ -1,9 +1,11 @@
-"""Fixtures: the demo site served over 127.0.0.1, crawled by the real CLI into real DuckDB files."""
+"""Fixtures: the demo site served over 127.0.0.1, crawled by the real CLI into real DuckDB files,
+and Debian's chromium driven by Playwright for the tests that render pages."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,12 +14,15 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pytest
 
 import tests.fuzzing  # noqa: F401 - registers and loads the hypothesis profile
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
 
 ROOT = Path(__file__).resolve().parent.parent
 _SCRIPT = Path(sys.executable).parent / "gleaner"
@@ -116,3 +121,96 @@ def served_demo(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
     with serve_demo(tmp_path) as served:
         yield served.url, served.log
+
+
+#: Where Debian's ``chromium`` package puts its launcher (``make browser`` installs it).
+CHROMIUM_PATHS = ("/usr/bin/chromium", "chromium")
+
+#: Chromium's flags: headless, and nothing that would let it reach the network on its own (host
+#: names resolve nowhere, so only 127.0.0.1 and files can load). Playwright adds its own
+#: automation flags and talks to it over a pipe, not a port.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-dev-shm-usage",
+    "--metrics-recording-only",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
+
+#: The longest one browser action (a launch, a page load) may take, in milliseconds.
+BROWSER_TIMEOUT_MS = 30_000
+
+
+def find_chromium() -> str | None:
+    """The system's Chromium launcher, or None when none is installed."""
+    for candidate in CHROMIUM_PATHS:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+@dataclass
+class BrowserPage:
+    """A fresh browser tab, and every error it reports."""
+
+    page: Page
+    errors: list[str]
+    """Console errors and assertions, uncaught exceptions, and requests blocked for leaving
+    127.0.0.1, as text, in the order they came."""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, launched by Playwright from its own executable: never a downloaded
+    browser. Skips the test when chromium is not installed."""
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("chromium is not installed; `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium, args=list(CHROMIUM_ARGS), timeout=BROWSER_TIMEOUT_MS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def browser_page(browser: Browser) -> Iterator[BrowserPage]:
+    """A tab in a fresh browser context that may load only files and 127.0.0.1, collecting
+    console errors and uncaught exceptions."""
+    context = browser.new_context(service_workers="block")
+    errors: list[str] = []
+
+    def only_local(route: Route) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:", "about:", "http://127.0.0.1:")):
+            route.continue_()
+        else:
+            errors.append(f"blocked request to {url}")
+            route.abort()
+
+    context.route("**/*", only_local)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "assert") else None)
+    page.on("pageerror", lambda exc: errors.append(f"{exc.name}: {exc.message}"))
+    try:
+        yield BrowserPage(page, errors)
+    finally:
+        context.close()
