@@ -127,7 +127,7 @@ def served_demo(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 CHROMIUM_PATHS = ("/usr/bin/chromium", "chromium")
 
 #: Chromium's flags: headless, and nothing that would let it reach the network on its own (host
-#: names resolve nowhere, so only 127.0.0.1 and files can load). Playwright adds its own
+#: names resolve nowhere and only 127.0.0.1 answers, so only it and files can load). Playwright adds its own
 #: automation flags and talks to it over a pipe, not a port.
 CHROMIUM_ARGS = (
     "--headless",
@@ -145,7 +145,7 @@ CHROMIUM_ARGS = (
     "--disable-client-side-phishing-detection",
     "--disable-dev-shm-usage",
     "--metrics-recording-only",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 )
 
 #: The longest one browser action (a launch, a page load) may take, in milliseconds.

@@ -50,7 +50,9 @@ class ArticleFilters:
             where.add("a.language = $language", language=self.language)
         if self.tag:
             where.add(
-                "list_contains(list_transform(a.tags, t -> lower(t)), lower($tag))", tag=self.tag
+                "EXISTS (SELECT 1 FROM unnest(a.tags) AS listed(tag) "
+                "WHERE lower(listed.tag) = lower($tag))",
+                tag=self.tag,
             )
         if self.since:
             where.add(f"{_SORT_AT} >= $since::DATE", since=self.since)
