@@ -24,6 +24,7 @@ from crawler.raw import raw_dir
 from crawler.web import routes
 from crawler.web.reader import Reader
 from crawler.web.render import respond
+from crawler.web.search import SearchIndex
 from warehouse.errors import (
     UnknownRunError,
     WarehouseError,
@@ -180,4 +181,5 @@ def create_app(config: ServeConfig, reader: Reader | None = None) -> Starlette:
     )
     app.state.config = config
     app.state.reader = reader or Reader(config.db_path)
+    app.state.search = SearchIndex()
     return app

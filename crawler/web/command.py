@@ -5,12 +5,17 @@ from __future__ import annotations
 import errno
 import ipaddress
 import socket
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from crawler.cli_common import GleanerError, db_option, fail, make_console, sites_option
 from warehouse.errors import WarehouseError
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 DEFAULT_PORT = 8001
 
@@ -86,9 +91,11 @@ def serve(
             f"listening on {host}: whoever can reach it can read the warehouse", highlight=False
         )
     console.out(f"serving http://{shown}:{sock.getsockname()[1]}/ (Ctrl-C stops)", highlight=False)
+    app = create_app(config, reader)
+    threading.Thread(target=_warm, args=(app,), name="search-index", daemon=True).start()
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(config, reader),
+            app,
             lifespan="off",
             log_level="info" if verbose else "warning",
             access_log=verbose,
@@ -118,3 +125,13 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _warm(app: Starlette) -> None:
+    """Build the search index before the first search asks for it (that search builds it
+    otherwise, so a failure here only costs time)."""
+    try:
+        with app.state.reader.connection() as conn:
+            app.state.search.refresh(conn)
+    except WarehouseError:
+        pass

@@ -5,14 +5,22 @@ warehouse, no extension, settings locked), waits with the same backoff while a c
 batch, and closes it before answering, so a crawl is never kept from writing for longer than a
 query takes. Connections are taken one at a time in this process: DuckDB shares one database
 instance between a process's connections, and a sandboxed instance locks its settings, so a
-second connection could not set its time zone. Nothing here writes; runs whose process is gone
-are shown ``interrupted`` without being marked so in the file.
+second connection could not set its time zone.
+
+A crawl that wants to commit tries the lock now and then, backing off; were reads to follow one
+another without a pause, it could miss every gap. So after each read the file is left unlocked
+for as long as that read held it (up to :data:`MAX_GAP_S`) before the next read opens it: it is
+free at least half the time, however busy the server is.
+
+Nothing here writes; runs whose process is gone are shown ``interrupted`` without being marked so
+in the file.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +40,8 @@ if TYPE_CHECKING:
 
 SQL_TIMEOUT_S = 10.0
 """The longest a query typed on the SQL page may run."""
+MAX_GAP_S = 1.0
+"""The longest the file is left unlocked between two reads."""
 
 
 class Reader:
@@ -41,6 +51,20 @@ class Reader:
         self.path = Path(path)
         self.retry_s = retry_s
         self._lock = threading.Lock()
+        self._free_until = 0.0
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """Hold this process's turn at the file: after the gap the last read left, leaving a
+        gap as long as this turn took."""
+        with self._lock:
+            time.sleep(max(0.0, self._free_until - time.monotonic()))
+            started = time.monotonic()
+            try:
+                yield
+            finally:
+                ended = time.monotonic()
+                self._free_until = ended + min(ended - started, MAX_GAP_S)
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -50,7 +74,7 @@ class Reader:
             WarehouseMissingError: There is no warehouse file.
             WarehouseLockedError: A writer kept the lock for longer than ``retry_s``.
         """
-        with self._lock:
+        with self._turn():
             conn = connect(self.path, read_only=True, retry_s=self.retry_s, external_access=False)
             try:
                 yield conn
@@ -82,7 +106,7 @@ class Reader:
         Raises:
             UserSQLError: The SQL was refused, failed, or ran longer than :data:`SQL_TIMEOUT_S`.
         """
-        with self._lock:
+        with self._turn():
             return run_user_sql(
                 self.path,
                 sql,

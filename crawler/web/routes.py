@@ -138,7 +138,7 @@ def articles(request: Request) -> Response:
         until=date_param(request, "until"),
     )
     with _reader(request).connection() as conn:
-        data = articles_page(conn, filters, paging(request))
+        data = articles_page(conn, filters, paging(request), request.app.state.search)
     return respond(request, "articles.html", data)
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from crawler.web.diff import compare
 from crawler.web.queries.common import Where, dicts, one
-from crawler.web.search import parse, snippet
+from crawler.web.search import Filters, parse
 
 if TYPE_CHECKING:
     from datetime import date
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from crawler.web.queries.common import Paging
+    from crawler.web.search import SearchIndex
 
 TOP_TAGS: Final = 60
 """Tags offered in the search form's list."""
@@ -60,6 +61,10 @@ class ArticleFilters:
             where.add(f"{_SORT_AT} < $until::DATE + 1", until=self.until)
         return where
 
+    def for_search(self) -> Filters:
+        """The filters as the search index applies them."""
+        return Filters(self.site, self.language, self.tag, self.since, self.until)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "q": self.q,
@@ -72,7 +77,7 @@ class ArticleFilters:
 
 
 def articles_page(
-    conn: duckdb.DuckDBPyConnection, filters: ArticleFilters, paging: Paging
+    conn: duckdb.DuckDBPyConnection, filters: ArticleFilters, paging: Paging, index: SearchIndex
 ) -> dict[str, Any]:
     """The articles matching a search and filters: best matches first, else newest first.
 
@@ -80,43 +85,53 @@ def articles_page(
         conn: A read-only connection.
         filters: The query and filters.
         paging: Which page.
+        index: The search index, refreshed here when the articles changed.
 
     Returns:
         ``filters``, ``terms`` (the query as searched), ``results`` (``article_id``, ``site``,
         ``url``, ``title``, ``published_at``, ``language``, ``tags``; with a query also
         ``score`` and ``snippet`` pieces), ``page``, and ``choices`` for the form.
     """
-    search = parse(filters.q)
-    where = filters.where()
-    if search:
-        clause, params = search.where()
-        where.add(clause, **params)
-    score, score_params = search.score() if search else ("NULL", {})
-    order = f"score DESC, {_SORT_AT} DESC" if search else f"{_SORT_AT} DESC"
-    cursor = conn.execute(
-        f"""
-        SELECT {_LISTED}, {score} AS score,
-               {"a.text" if search else "NULL"} AS matched_text, count(*) OVER () AS total
-        FROM articles AS a {where.sql()}
-        ORDER BY {order}, a.article_id DESC
-        LIMIT {paging.size} OFFSET {paging.offset}
-        """,
-        {**where.params, **score_params},
-    )
-    results = dicts(cursor)
-    total = int(results[0]["total"]) if results else _count(conn, where)
-    for row in results:
-        del row["total"]
-        text = row.pop("matched_text")
-        if search:
-            row["snippet"] = [[piece, hit] for piece, hit in snippet(text, search.terms)]
-        else:
-            del row["score"]
+    terms = parse(filters.q)
+    if terms:
+        index.refresh(conn)
+        total, hits = index.search(terms, filters.for_search(), paging.size, paging.offset)
+        found = {
+            row["article_id"]: row
+            for row in dicts(
+                conn.execute(
+                    f"SELECT {_LISTED} FROM articles AS a "
+                    "WHERE a.article_id IN (SELECT unnest($ids::BIGINT[]))",
+                    {"ids": [hit.article_id for hit in hits]},
+                )
+            )
+        }
+        results = [
+            {**found[hit.article_id], "score": hit.score, "snippet": [list(p) for p in hit.snippet]}
+            for hit in hits
+            if hit.article_id in found
+        ]
+    else:
+        where = filters.where()
+        results = dicts(
+            conn.execute(
+                f"""
+                SELECT {_LISTED}, count(*) OVER () AS total
+                FROM articles AS a {where.sql()}
+                ORDER BY {_SORT_AT} DESC, a.article_id DESC
+                LIMIT {paging.size} OFFSET {paging.offset}
+                """,
+                where.params,
+            )
+        )
+        total = results[0]["total"] if results else _count(conn, where) if paging.number > 1 else 0
+        for row in results:
+            del row["total"]
     return {
         "filters": filters.as_json(),
-        "terms": list(search.terms),
+        "terms": [" ".join(tokens) for tokens in terms],
         "results": results,
-        "page": paging.describe(total),
+        "page": paging.describe(int(total)),
         "choices": _choices(conn),
     }
 
