@@ -8,9 +8,9 @@ instance between a process's connections, and a sandboxed instance locks its set
 second connection could not set its time zone.
 
 A crawl that wants to commit tries the lock now and then, backing off; were reads to follow one
-another without a pause, it could miss every gap. So after each read the file is left unlocked
-for as long as that read held it (up to :data:`MAX_GAP_S`) before the next read opens it: it is
-free at least half the time, however busy the server is.
+another without a pause, it could miss every gap. So while a run is recorded ``running``, after
+each read the file is left unlocked for as long as that read held it (up to :data:`MAX_GAP_S`)
+before the next read opens it: it is free at least half the time, however busy the server is.
 
 Nothing here writes; runs whose process is gone are shown ``interrupted`` without being marked so
 in the file.
@@ -52,6 +52,7 @@ class Reader:
         self.retry_s = retry_s
         self._lock = threading.Lock()
         self._free_until = 0.0
+        self._crawling = False
 
     @contextmanager
     def _turn(self) -> Iterator[None]:
@@ -64,7 +65,8 @@ class Reader:
                 yield
             finally:
                 ended = time.monotonic()
-                self._free_until = ended + min(ended - started, MAX_GAP_S)
+                gap = min(ended - started, MAX_GAP_S) if self._crawling else 0.0
+                self._free_until = ended + gap
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -77,6 +79,7 @@ class Reader:
         with self._turn():
             conn = connect(self.path, read_only=True, retry_s=self.retry_s, external_access=False)
             try:
+                self._crawling = _running(conn)
                 yield conn
             finally:
                 conn.close()
@@ -116,6 +119,12 @@ class Reader:
                 retry_s=self.retry_s,
                 settle=False,
             )
+
+
+def _running(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a run is recorded ``running``: a crawl may want to commit soon."""
+    found = conn.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchall()
+    return bool(found[0][0])
 
 
 def unsettled_runs(conn: duckdb.DuckDBPyConnection) -> set[str]:

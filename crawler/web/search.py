@@ -142,7 +142,7 @@ class SearchIndex:
         """Index ``changed`` articles (every one when ``whole``) and drop ``gone`` ones."""
         writer = self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
         for article_id in [*changed, *gone] if not whole else []:
-            writer.delete_documents("article_id", article_id)
+            writer.delete_documents_by_term("article_id", article_id)
         if whole:
             cursor = conn.execute(f"SELECT {_FIELDS} FROM articles")
         else:

@@ -50,9 +50,10 @@ class ArticleFilters:
         if self.language:
             where.add("a.language = $language", language=self.language)
         if self.tag:
+            # The tags joined by a separator no tag holds: one string search, case-insensitive.
             where.add(
-                "EXISTS (SELECT 1 FROM unnest(a.tags) AS listed(tag) "
-                "WHERE lower(listed.tag) = lower($tag))",
+                "contains(lower(chr(31) || array_to_string(a.tags, chr(31)) || chr(31)), "
+                "lower(chr(31) || $tag || chr(31)))",
                 tag=self.tag,
             )
         if self.since:
@@ -181,7 +182,7 @@ def article_page(conn: duckdb.DuckDBPyConnection, article_id: int) -> dict[str, 
         "sightings": dicts(conn.execute(SIGHTINGS_SQL, key)),
         "versions": dicts(
             conn.execute(
-                "SELECT version, run_id, fetched_at, title, content_key, length(text) AS chars "
+                "SELECT version, run_id, fetched_at, title, content_key "
                 "FROM article_versions WHERE article_id = $id ORDER BY version",
                 {"id": article_id},
             )
