@@ -1,4 +1,4 @@
-"""Scrapy settings for gleaner. Our own keys are ``GLEANER_*``; each is documented in README.md.
+"""Scrapy settings for gleaner. Our own keys are ``GLEANER_*``; each is documented in docs/settings.md.
 
 A site's own settings (delay, concurrency, User-Agent, page limit, size limit) come from its entry
 in the sites file and are applied by ``NewsSpider.from_crawler``.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, get_args
 
@@ -107,6 +108,14 @@ def test_every_reject_reason_is_documented() -> None:
     documented = first_column(section(read("validation.md"), "## Reject reasons"))
     assert sorted(reasons - set(documented)) == []
     assert sorted(set(documented) - reasons) == []
+
+
+def test_every_near_duplicate_setting_is_documented() -> None:
+    from warehouse.dedupe.neardup import NearDupSettings
+
+    names = [f.name for f in fields(NearDupSettings)]
+    documented = first_column(section(read("dedupe.md"), "## Near-duplicates"))
+    assert sorted(set(names) - set(documented)) == []
 
 
 def warehouse_schema(db: Path) -> tuple[dict[str, list[str]], list[str]]:
