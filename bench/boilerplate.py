@@ -31,18 +31,18 @@ import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.boilerplate import (
+from crawler.demo import SITE_BOILERPLATE, build_site
+from crawler.demo.writer import Writer
+from crawler.extract.article import extract_article
+from pipelines.boilerplate.batch import BatchBoilerplate
+from pipelines.boilerplate.learner import (
     BoilerplateLearner,
     LearnRule,
     learn_pages,
     paragraph_key,
     split_paragraphs,
 )
-from crawler.demo import SITE_BOILERPLATE, build_site
-from crawler.demo.writer import Writer
-from crawler.extract import extract_article
-from crawler.site_boilerplate import SiteBoilerplate
-from pipelines.boilerplate import BatchBoilerplate
+from pipelines.boilerplate.site import SiteBoilerplate
 from pipelines.keys import content_key
 from warehouse.rows import ArticleRow, Batch
 

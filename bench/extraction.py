@@ -12,7 +12,7 @@ and odd lines of the corpus apart; on the demo site, also the share of exact pub
 
 On the demo site, gleaner's texts are scored as a crawl stores them: without the site's own
 boilerplate (a reader-funding appeal and a standing footnote) learned from all demo article pages
-(``crawler.boilerplate``), learning and stripping timed with the extraction. One page alone cannot
+(``pipelines.boilerplate.learner``), learning and stripping timed with the extraction. One page alone cannot
 tell that boilerplate from the article; trafilatura's texts are scored as extracted.
 
     python -m bench.extraction [--corpus DIR] [--limit N] [--halves]
@@ -37,9 +37,9 @@ from pathlib import Path
 
 import trafilatura
 
-from crawler.boilerplate import apply_site_boilerplate, learn_pages
-from crawler.extract import extract_article
-from crawler.language import warm_up
+from crawler.extract.article import extract_article
+from crawler.extract.language import warm_up
+from pipelines.boilerplate.learner import apply_site_boilerplate, learn_pages
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb-dev-articles"
 _TOKEN = re.compile(r"\w+")

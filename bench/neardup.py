@@ -1,7 +1,7 @@
 """Near-duplicate benchmark: MinHash LSH beside SimHash, each confirmed by shingle similarity.
 
 Both methods file each text under bucket keys; texts sharing enough keys are candidates, and a
-candidate is a near-duplicate when ``warehouse.neardup``'s similarity reaches the threshold. On
+candidate is a near-duplicate when ``warehouse.dedupe.neardup``'s similarity reaches the threshold. On
 the development corpus (true texts) and the demo site, for each method and setting:
 
 - cand: the pairs of distinct pages that are candidates, and their share (the cost of confirming);
@@ -36,8 +36,8 @@ from hashlib import blake2b
 from itertools import combinations
 from pathlib import Path
 
-from warehouse import neardup
-from warehouse.neardup import NearDupSettings
+from warehouse.dedupe import neardup
+from warehouse.dedupe.neardup import NearDupSettings
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wcxb-dev-articles"
 RATES = (0.02, 0.05, 0.10)

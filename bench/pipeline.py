@@ -65,8 +65,8 @@ import duckdb
 import pyarrow as pa
 
 from crawler.demo import ARTICLE_MARK, build_site
-from crawler.extract import extract_article
-from crawler.pool import _start_worker, default_workers
+from crawler.extract.article import extract_article
+from crawler.extract.pool import _start_worker, default_workers
 from crawler.sites import SiteConfig
 
 ROOT = Path(__file__).resolve().parent.parent

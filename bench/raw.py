@@ -26,9 +26,9 @@ from pathlib import Path
 import duckdb
 from scrapy.http import HtmlResponse
 
-from crawler.archive import RawPage, WarcFile
 from crawler.demo import DemoServer, build_site
-from crawler.raw import RawKeeper
+from crawler.raw.store import RawKeeper
+from crawler.raw.warc import RawPage, WarcFile
 
 _HEADERS = (("Content-Type", "text/html; charset=utf-8"), ("ETag", '"1f2e3d"'))
 

@@ -1,4 +1,4 @@
-"""Scrapy settings for gleaner. Our own keys are ``GLEANER_*``; each is documented in README.md.
+"""Scrapy settings for gleaner. Our own keys are ``GLEANER_*``; each is documented in docs/settings.md.
 
 A site's own settings (delay, concurrency, User-Agent, page limit, size limit) come from its entry
 in the sites file and are applied by ``NewsSpider.from_crawler``.
@@ -7,6 +7,8 @@ in the sites file and are applied by ``NewsSpider.from_crawler``.
 from __future__ import annotations
 
 import os
+
+from pipelines.batches import BATCH_SIZE, FLUSH_SECONDS
 
 BOT_NAME = "gleaner"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -32,18 +34,18 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_ENABLED = True
-# Only http(s) is ever fetched; crawler/scope.py refuses other schemes before they get this far.
+# Only http(s) is ever fetched; crawler/fetch/scope.py refuses other schemes before they get this far.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
 DOWNLOADER_MIDDLEWARES = {
     # Scope first, before robots.txt (which would request another host's robots.txt).
-    "crawler.scope.ScopeMiddleware": 40,
+    "crawler.fetch.scope.ScopeMiddleware": 40,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # drops off-site hops silently
     # Retries wait: doubling from GLEANER_RETRY_BACKOFF, or Retry-After on 429 and 503.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry_after.BackoffRetryMiddleware": 550,
+    "crawler.fetch.retry.BackoffRetryMiddleware": 550,
     # Meta refresh as Scrapy follows it, but a page that cannot have one is never decoded here.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.metarefresh.MetaRefreshMiddleware": 580,
+    "crawler.fetch.metarefresh.MetaRefreshMiddleware": 580,
 }
 
 # The item pipelines: validate, then load into the warehouse in batches.
@@ -54,8 +56,8 @@ ITEM_PIPELINES = {
 
 # Extensions: the run's row in the warehouse, and progress on the terminal.
 EXTENSIONS = {
-    "crawler.extensions.RunRecorder": 100,
-    "crawler.progress.CrawlProgress": 200,
+    "crawler.run.recorder.RunRecorder": 100,
+    "crawler.run.progress.CrawlProgress": 200,
 }
 
 # Article extraction needs asyncio; Scrapy's default reactor provides it.
@@ -69,8 +71,8 @@ GLEANER_SITES_FILE = None  # sites file; None: $GLEANER_SITES, then ./sites.toml
 GLEANER_RUN_ID = None  # run id; None: a new one for each crawl
 # rows buffered before one warehouse transaction; $GLEANER_BATCH_SIZE, else 2000 (each commit
 # opens the warehouse anew: fewer, larger batches cost less per row)
-GLEANER_BATCH_SIZE = int(os.environ.get("GLEANER_BATCH_SIZE") or 2000)
-GLEANER_FLUSH_SECONDS = 30.0  # longest wait before buffered rows are committed
+GLEANER_BATCH_SIZE = BATCH_SIZE
+GLEANER_FLUSH_SECONDS = FLUSH_SECONDS  # longest wait before buffered rows are committed
 # extraction processes; $GLEANER_EXTRACT_WORKERS, else None: one per core; 0: a thread instead
 GLEANER_EXTRACT_WORKERS = os.environ.get("GLEANER_EXTRACT_WORKERS") or None
 # extract on the reactor thread, as plain Scrapy projects do; $GLEANER_EXTRACT_INLINE; only to

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -33,7 +34,7 @@ from crawler.limits import (
     DEFAULT_MAX_PAGE_BYTES,
     DEFAULT_MAX_URL_LENGTH,
 )
-from crawler.schedules import check_schedule
+from crawler.scheduling.expressions import check_schedule
 from crawler.urls import in_domains
 
 #: Where ``gleaner`` looks for the sites file unless told otherwise.
@@ -315,3 +316,9 @@ def find_site(sites: list[SiteConfig], name: str) -> SiteConfig:
             return site
     known = ", ".join(s.name for s in sites) or "none"
     raise KeyError(f"no site named {name!r} (known: {known})")
+
+
+def crawl_site(settings: Mapping[str, Any]) -> SiteConfig:
+    """The site a Scrapy crawl was started for: its ``GLEANER_SITE`` setting."""
+    site: SiteConfig = settings["GLEANER_SITE"]
+    return site

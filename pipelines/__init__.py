@@ -1,0 +1,1 @@
+"""Pipelines: validation, content keys, site boilerplate and batched loading into the warehouse."""

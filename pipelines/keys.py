@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 
-from crawler.textnorm import fold_quotes
+from crawler.text.normalize import fold_quotes
 
 _DASHES = re.compile(r"[‐‑‒–—―]")
 _SPACE = re.compile(r"\s+")

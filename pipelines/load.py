@@ -3,27 +3,29 @@
 One DuckDB transaction per batch (``warehouse.writer.write_batch``), run in a worker thread so
 downloads go on meanwhile; the warehouse is open for writing only while a batch commits. Before
 each commit the batch's articles teach the site's boilerplate learner and are stripped of it
-(``pipelines.boilerplate``).
+(``pipelines.boilerplate.batch``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
-from crawler.incremental import response_validators
-from crawler.settings import GLEANER_BATCH_SIZE, GLEANER_FLUSH_SECONDS
-from crawler.site_boilerplate import load_site_boilerplate
+from crawler.fetch.conditional import response_validators
+from crawler.sites import crawl_site
 from crawler.urls import url_key_or_none
-from pipelines.boilerplate import BatchBoilerplate
+from pipelines.batches import BATCH_SIZE, FLUSH_SECONDS
+from pipelines.boilerplate.batch import BatchBoilerplate
+from pipelines.boilerplate.site import load_site_boilerplate
 from pipelines.models import Article, Reject
-from warehouse import neardup
-from warehouse.neardup import NearDupSettings
+from warehouse.dedupe import neardup
+from warehouse.dedupe.neardup import NearDupSettings
 from warehouse.rows import (
     ArticleRow,
     Batch,
@@ -57,8 +59,8 @@ class LoadSettings:
     """Rows buffered before a commit (``GLEANER_BATCH_SIZE``)."""
     flush_seconds: float
     """Longest time rows wait before a commit (``GLEANER_FLUSH_SECONDS``)."""
-    near: NearDupSettings = neardup.DEFAULT
-    """Near-duplicate settings (threshold from ``GLEANER_NEAR_DUP_THRESHOLD``)."""
+    near: NearDupSettings | None = neardup.DEFAULT
+    """Near-duplicate settings (threshold from ``GLEANER_NEAR_DUP_THRESHOLD``); ``None``: off."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LoadSettings:
@@ -67,8 +69,8 @@ class LoadSettings:
         return cls(
             db_path=str(s["GLEANER_DB"]),
             run_id=str(s["GLEANER_RUN_ID"]),
-            batch_size=s.getint("GLEANER_BATCH_SIZE", GLEANER_BATCH_SIZE),
-            flush_seconds=s.getfloat("GLEANER_FLUSH_SECONDS", GLEANER_FLUSH_SECONDS),
+            batch_size=s.getint("GLEANER_BATCH_SIZE", BATCH_SIZE),
+            flush_seconds=s.getfloat("GLEANER_FLUSH_SECONDS", FLUSH_SECONDS),
             near=near_settings(s.get("GLEANER_NEAR_DUP_THRESHOLD")),
         )
 
@@ -116,6 +118,15 @@ def fetch_row(site: str, response: Response, request: Request) -> FetchRow:
     )
 
 
+class CountingStats(Counter[str]):
+    """Scrapy's stats calls counted in memory, for loading outside a Scrapy crawl (re-extraction,
+    the shared crawl's loader)."""
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        """Add ``count`` to ``key``."""
+        self[key] += count
+
+
 class WarehousePipeline:
     """Scrapy pipeline: buffers articles, rejects, sightings, fetches and raw pages; commits them
     in batches."""
@@ -124,7 +135,7 @@ class WarehousePipeline:
         self,
         settings: LoadSettings,
         site: str,
-        stats: StatsCollector,
+        stats: StatsCollector | CountingStats,
         crawler: Crawler | None = None,
         min_text_chars: int = 300,
     ) -> None:
@@ -143,7 +154,7 @@ class WarehousePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         """Wire settings, stats and the ``response_received`` signal (every fetch is recorded)."""
         assert crawler.stats is not None
-        site = crawler.settings["GLEANER_SITE"]
+        site = crawl_site(crawler.settings)
         pipeline = cls(
             LoadSettings.from_crawler(crawler),
             site.name,

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import ValidationError
 
-from crawler.dates import FUTURE_TOLERANCE
-from crawler.decode import clean_text
-from crawler.items import ArticleItem, RejectReason
+from crawler.items import ArticleItem, ExtractedArticle, RejectReason
+from crawler.sites import crawl_site
+from crawler.text.datetimes import FUTURE_TOLERANCE
+from crawler.text.decode import clean_text
 from crawler.urls import in_domains, url_key
 from pipelines.keys import content_key
 from pipelines.models import Article, Reject
@@ -29,6 +30,12 @@ def article_url(item: ArticleItem, site: SiteConfig) -> str:
     if canonical and in_domains(canonical, site.allowed_domains) and site.is_article(canonical):
         return canonical
     return item.fetched_url
+
+
+#: What an article takes as extraction found it on the page: the fields the two shapes share.
+PAGE_FIELDS = tuple(
+    name for name in Article.model_fields if name in ExtractedArticle.model_fields and name != "url"
+)
 
 
 def validate(item: ArticleItem, site: SiteConfig) -> Article | Reject:
@@ -81,17 +88,9 @@ def validate(item: ArticleItem, site: SiteConfig) -> Article | Reject:
             url_key=key,
             fetched_key=None if fetched_key == key else fetched_key,
             fetched_url=item.fetched_url,
-            title=found.title,
-            text=found.text,
             content_key=content_key(found.text),
             fetched_at=item.fetched_at,
-            authors=found.authors,
-            published_at=found.published_at,
-            published_source=found.published_source,
-            modified_at=found.modified_at,
-            modified_source=found.modified_source,
-            language=found.language,
-            tags=found.tags,
+            **found.model_dump(include=set(PAGE_FIELDS)),
         )
     except ValidationError as exc:
         first = exc.errors()[0]
@@ -110,8 +109,7 @@ class ValidatePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         """Bind to the site of the crawler's spider."""
-        site: SiteConfig = crawler.settings["GLEANER_SITE"]
-        return cls(site)
+        return cls(crawl_site(crawler.settings))
 
     def process_item(self, item: Any) -> Any:
         """Validate articles; pass everything else (sightings, rejects) through."""

@@ -1,11 +1,11 @@
-"""What the fuzz tests (``tests/test_fuzz_*.py``) share: hypothesis profiles, mutations of real
+"""What the fuzz tests (``tests/**/test_fuzz_*.py``) share: hypothesis profiles, mutations of real
 input, and a guard that turns a hang into a failure.
 
 The ``default`` profile keeps the normal suite quick and repeatable (few examples, derandomized, no
 example database); ``HYPOTHESIS_PROFILE=long`` runs 20 times as many random examples and keeps
 the failing ones in ``.hypothesis/``::
 
-    HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/test_fuzz_*.py
+    HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/test_fuzz_*.py tests/extract/test_fuzz_*.py
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.feeds import parse_feed, parse_sitemap
-from crawler.listing import parse_listing
+from crawler.listing.feeds import parse_feed, parse_sitemap
+from crawler.listing.pages import parse_listing
 from crawler.sites import SiteConfig
 from crawler.urls import (
     host_of,

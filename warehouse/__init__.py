@@ -1,0 +1,3 @@
+"""The DuckDB warehouse: schema, migrations, batch writes with dedupe, runs, reads and exports.
+
+Imports nothing else of gleaner's."""

@@ -4,7 +4,7 @@
 pages it counted (their number is the site's page total); the loader updates both in each batch's
 transaction (:func:`warehouse.writer.write_batch`). ``boilerplate_rules`` holds what a user
 decided: ``drop`` a paragraph always, or ``keep`` one that was learned. What counts as learned is
-the crawler's business (``crawler.boilerplate``); this module only reads and writes rows.
+the crawler's business (``pipelines.boilerplate.learner``); this module only reads and writes rows.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from warehouse.db import DEFAULT_RETRY_S, connect
-from warehouse.dedupe import DECISIONS, DUPLICATE_DECISIONS
+from warehouse.dedupe.plan import DECISIONS, DUPLICATE_DECISIONS
 from warehouse.errors import UnknownRunError
 from warehouse.lifecycle import GONE_REASON
 from warehouse.runs import known_run_ids, settle_runs

@@ -1,6 +1,6 @@
 """The ``schedules`` table, and each site's last crawl as the scheduler needs it.
 
-Expressions are stored as given; checking them is the caller's business (``crawler.schedules``).
+Expressions are stored as given; checking them is the caller's business (``crawler.scheduling.expressions``).
 """
 
 from __future__ import annotations

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from warehouse.dedupe import as_utc
+from warehouse.dedupe.plan import as_utc
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from datetime import datetime
 
-    from warehouse.dedupe import Decision, Plan
+    from warehouse.dedupe.plan import Decision, Plan
     from warehouse.rows import (
         BoilerplatePageRow,
         FetchRow,

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from warehouse import neardup, tables
+from warehouse import tables
 from warehouse.db import DEFAULT_RETRY_S, write_session
-from warehouse.dedupe import (
+from warehouse.dedupe import neardup
+from warehouse.dedupe.nearindex import NearIndex
+from warehouse.dedupe.plan import (
     DECISIONS,
     Decision,
     KnownArticle,
@@ -22,13 +24,12 @@ from warehouse.dedupe import (
     reject_decisions,
     skipped_decisions,
 )
-from warehouse.nearindex import NearIndex
 from warehouse.runs import require_run
 
 if TYPE_CHECKING:
     import duckdb
 
-    from warehouse.dedupe import Plan
+    from warehouse.dedupe.plan import Plan
     from warehouse.rows import Batch, ListingStateRow
 
 
@@ -58,7 +59,7 @@ def write_batch(
     """Decide and load one batch in a single transaction, holding the write lock only meanwhile.
 
     Articles are deduplicated against the warehouse and against each other (see
-    :func:`warehouse.dedupe.plan_batch`); every article and reject gets a ``decisions`` row;
+    :func:`warehouse.dedupe.plan.plan_batch`); every article and reject gets a ``decisions`` row;
     sightings, rejects, fetches and raw pages are inserted as they are, and the site boilerplate
     learner's changed counts and counted pages are stored. On any error nothing is written.
     An empty batch returns at once without opening the warehouse.

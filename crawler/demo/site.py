@@ -15,7 +15,7 @@ from crawler.demo.text import Block
 SITE_NAME = "The Demo Daily"
 BOILERPLATE_PHRASES = ("Check Out Our Content", "Check Out Other Tags", "Most Popular Articles")
 #: Paragraphs the site repeats inside its article bodies, which no generic rule knows: a crawl
-#: learns them from the site itself (``crawler.boilerplate``). Never part of the ground truth.
+#: learns them from the site itself (``pipelines.boilerplate.learner``). Never part of the ground truth.
 SUPPORT_APPEAL = (
     "The Demo Daily is reader-funded. We have no paywall and no owner to answer to, so our "
     "reporting stays free for everyone. If you can, support us from $1 a month."

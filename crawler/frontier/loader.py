@@ -24,13 +24,12 @@ from typing import TYPE_CHECKING, Any, cast
 from crawler.frontier import keys
 from crawler.frontier.messages import decode
 from crawler.frontier.scheduler import reclaim
-from crawler.incremental import CrawlState
+from crawler.listing.incremental import CrawlState
 from crawler.settings import GLEANER_BATCH_SIZE, GLEANER_FLUSH_SECONDS
 from crawler.sites import SiteConfig
-from crawler.spiders.news import NewsSpider
-from pipelines.load import LoadSettings, WarehousePipeline
+from pipelines.load import CountingStats, LoadSettings, WarehousePipeline
 from warehouse.db import connect, write_session
-from warehouse.dedupe import DECISIONS
+from warehouse.dedupe.plan import DECISIONS
 from warehouse.errors import WarehouseError
 from warehouse.lifecycle import this_process
 from warehouse.rows import SkippedRow
@@ -39,21 +38,11 @@ from warehouse.state import SiteState, read_site_state
 
 if TYPE_CHECKING:
     import redis
-    from scrapy.statscollectors import StatsCollector
 
-    from crawler.pool import ExtractionPool
     from warehouse.rows import Batch
     from warehouse.writer import BatchResult
 
 logger = logging.getLogger(__name__)
-
-
-class IgnoredStats:
-    """Takes the stats calls of the loading code: a run's counters are counted in the warehouse
-    (:func:`run_counters`)."""
-
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
-        """Count nothing."""
 
 
 class RunLoad(WarehousePipeline):
@@ -63,9 +52,7 @@ class RunLoad(WarehousePipeline):
     def __init__(
         self, settings: LoadSettings, site: SiteConfig, stored: SiteState, refresh: bool
     ) -> None:
-        super().__init__(
-            settings, site.name, cast("StatsCollector", IgnoredStats()), None, site.min_text_chars
-        )
+        super().__init__(settings, site.name, CountingStats(), None, site.min_text_chars)
         self.config = site
         self.stored = stored
         self.refresh = refresh
@@ -105,17 +92,13 @@ class RunLoad(WarehousePipeline):
     def unfetched(self, known: dict[str, str], requested: set[str]) -> list[SkippedRow]:
         """The rows of the known article links no worker fetched, as a one-process crawl makes
         them when it ends (``NewsSpider.unfetched``)."""
-        spider = NewsSpider(self.config, self.settings.run_id, cast("ExtractionPool", None))
-        spider.state = CrawlState.build(
+        state = CrawlState.build(
             self.stored,
             refresh=self.refresh,
             recheck_after=self.config.recheck_after,
             retry_failed_after=timedelta(hours=1),
         )
-        spider._listed_known = known
-        spider._requested = requested
-        spider._skipped_articles = set(self.skipped_articles)
-        return spider.unfetched()
+        return state.unfetched(self.config.name, known, requested, set(self.skipped_articles))
 
 
 def run_counters(db_path: str, run_id: str, requests: int) -> dict[str, int]:

@@ -3,7 +3,7 @@
 Rows are the crawl's own types (``Article``, ``Reject``, ``SightingRow``, ``FetchRow``, ...),
 pickled as scrapy-redis pickles requests: whoever can write to the Redis server can make the
 loader unpickle what it likes, so the server must be reachable by gleaner's processes only
-(see README, "Several machines").
+(see docs/shared-crawls.md, "Setting up Redis").
 """
 
 from __future__ import annotations

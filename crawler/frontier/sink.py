@@ -97,7 +97,7 @@ class ItemSink:
             scheduler.acknowledge = self.acknowledge
         raw = getattr(spider, "raw", None)
         if raw is not None:
-            from crawler.raw import RawKeeper
+            from crawler.raw.store import RawKeeper
 
             raw.close()
             tag = self.worker.replace(":", "-")

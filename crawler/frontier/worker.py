@@ -131,7 +131,7 @@ def worker_overrides(url: str, worker: str, state: SiteState) -> dict[str, Any]:
         "ITEM_PIPELINES": {**settings.ITEM_PIPELINES, "pipelines.load.WarehousePipeline": None},
         "EXTENSIONS": {
             **settings.EXTENSIONS,
-            "crawler.extensions.RunRecorder": None,  # the loader records the run
+            "crawler.run.recorder.RunRecorder": None,  # the loader records the run
             "crawler.frontier.sink.ItemSink": 300,
         },
         "DOWNLOAD_HANDLERS": {

@@ -1,0 +1,1 @@
+"""Scrapy spiders: the one generic news spider."""

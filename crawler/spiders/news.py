@@ -16,18 +16,18 @@ import scrapy
 from scrapy import signals
 from scrapy.http import TextResponse
 
-from crawler.decode import decode_html
-from crawler.fetch_failures import fetch_failure
-from crawler.incremental import Action, CrawlState, response_validators, validators
+from crawler.extract.not_articles import body_problem
+from crawler.extract.pool import ExtractionPool
+from crawler.fetch.conditional import response_validators, validators
+from crawler.fetch.failures import fetch_failure
 from crawler.items import ArticleItem, Reject, RejectReason
 from crawler.limits import MAX_SOURCE_LINKS, cap
-from crawler.not_articles import body_problem
-from crawler.pool import ExtractionPool
-from crawler.raw import RawKeeper
+from crawler.listing.incremental import Action, CrawlState
+from crawler.listing.sources import Listed, SourceError, SourceKind, read_source
+from crawler.raw.store import RawKeeper
 from crawler.sites import SiteConfig, find_site, load_sites
-from crawler.sources import Listed, SourceError, SourceKind, read_source
+from crawler.text.decode import decode_html
 from crawler.urls import request_url, url_key
-from warehouse.dedupe import ARTICLE_DECISIONS
 from warehouse.rows import ListingStateRow, RawPageRow, SightingRow, SkippedRow
 from warehouse.runs import new_run_id
 from warehouse.state import read_site_state
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-    from crawler.listing import ListingPage
+    from crawler.listing.pages import ListingPage
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 #: Statuses the callbacks see besides 2xx: 304 (a conditional request's answer) and errors, once
@@ -53,7 +53,7 @@ def _now() -> datetime:
 
 def page_text(response: Response) -> str:
     """The page as text: byte-order mark, then the HTTP charset, then ``<meta>``, then detection
-    (:func:`crawler.decode.decode_html`), which Scrapy's ``response.text`` does not quite do."""
+    (:func:`crawler.text.decode.decode_html`), which Scrapy's ``response.text`` does not quite do."""
     return decode_html(response.body, response.headers.get(b"Content-Type"))
 
 
@@ -315,41 +315,13 @@ class NewsSpider(scrapy.Spider):
         Decided when the crawl ends, since one source may skip a link that another (dating it
         later, say) has rechecked meanwhile. The loader commits them with its last batch.
         """
-        return [
-            self._skipped(url, key, "known")
-            for key, url in self._listed_known.items()
-            if key not in self._requested
-        ]
+        return self.state.unfetched(
+            self.site.name, self._listed_known, self._requested, self._skipped_articles
+        )
 
     def _skipped(self, url: str, key: str, method: str) -> SkippedRow:
         """The row of an article link not fetched: what the warehouse knew of it."""
-        page = self.state.known[key]
-        decision, matched = page.decision, page.matched_article_id
-        article_id = page.article_id if decision in ARTICLE_DECISIONS else None
-        if article_id is not None:
-            if article_id in self._skipped_articles:  # listed under another URL as well
-                decision, matched, article_id = "duplicate_url", article_id, None
-            else:
-                self._skipped_articles.add(article_id)
-                decision, matched = "unchanged", None
-        detail = (
-            "not modified since the last fetch (HTTP 304)"
-            if method == "not_modified"
-            else "already in the warehouse; not requested"
-        )
-        return SkippedRow(
-            site=self.site.name,
-            url=url,
-            url_key=key,
-            seen_at=_now(),
-            method=method,
-            article_id=article_id,
-            decision=decision,
-            matched_article_id=matched,
-            similarity=page.similarity if decision != "unchanged" else None,
-            reason=page.reason if decision == "rejected" else None,
-            detail=detail,
-        )
+        return self.state.skipped(self.site.name, url, key, method, self._skipped_articles)
 
     async def parse_article(
         self,

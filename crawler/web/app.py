@@ -20,7 +20,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from crawler.raw import raw_dir
+from crawler.raw.store import raw_dir
 from crawler.web import routes
 from crawler.web.reader import Reader
 from crawler.web.render import respond

@@ -1,7 +1,7 @@
 """Answers of ``gleaner serve``: a page's data as HTML (a Jinja2 template) or as JSON.
 
 Templates escape every value (``autoescape``) after making its control characters visible
-(:func:`crawler.output.visible`), so a title holding ``<script>`` or a right-to-left override
+(:func:`crawler.reports.output.visible`), so a title holding ``<script>`` or a right-to-left override
 shows as typed. Links are only made to ``http(s)`` URLs.
 """
 
@@ -16,9 +16,9 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse, Response
 
 from crawler import __version__
-from crawler.output import jsonable, visible
-from crawler.report_html import decisions_chart
-from crawler.report_view import change_pct_text, change_text, duration, percent, when
+from crawler.reports.html import decisions_chart
+from crawler.reports.output import jsonable, visible
+from crawler.reports.terminal import change_pct_text, change_text, duration, percent, when
 
 if TYPE_CHECKING:
     from starlette.requests import Request

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from crawler.boilerplate import DEFAULT_RULE, BoilerplateLearner, KeyCount
-from crawler.site_boilerplate import SiteBoilerplate, listing
 from crawler.web.queries.common import dicts
+from pipelines.boilerplate.learner import DEFAULT_RULE, BoilerplateLearner, KeyCount
+from pipelines.boilerplate.rules import listing
+from pipelines.boilerplate.site import SiteBoilerplate
 from warehouse.boilerplate import read_boilerplate_on
 
 if TYPE_CHECKING:

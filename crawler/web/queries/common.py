@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from crawler.output import jsonable
+from crawler.reports.output import jsonable
 
 if TYPE_CHECKING:
     import duckdb

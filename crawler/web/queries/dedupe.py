@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from crawler.web.diff import compare
 from crawler.web.queries.common import Where, dicts, one
-from warehouse.dedupe import DUPLICATE_DECISIONS
-from warehouse.neardup import similarity
+from warehouse.dedupe.neardup import similarity
+from warehouse.dedupe.plan import DUPLICATE_DECISIONS
 
 if TYPE_CHECKING:
     import duckdb

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crawler.archive import RawRecordError, RecordSpan, read_record
+from crawler.raw.warc import RawRecordError, RecordSpan, read_record
 from crawler.web.queries.common import one
 
 if TYPE_CHECKING:

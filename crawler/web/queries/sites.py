@@ -5,14 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from crawler.output import jsonable
-from crawler.schedules import (
-    FROM_WAREHOUSE,
-    SiteSchedule,
-    effective_schedules,
-    next_due,
-    parse_schedule,
-)
+from crawler.reports.output import jsonable
+from crawler.scheduling.effective import FROM_WAREHOUSE, SiteSchedule, effective_schedules
+from crawler.scheduling.expressions import next_due, parse_schedule
 from crawler.sites import SitesFileError, load_sites
 from crawler.web.queries.common import dicts
 from crawler.web.reader import unsettled_runs

@@ -1,0 +1,1 @@
+"""Reports for people and programs: terminal tables, the HTML report, CSV and JSON output."""
