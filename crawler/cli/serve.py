@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import os
 import socket
 import threading
 from pathlib import Path
@@ -113,9 +114,8 @@ def _listen(host: str, port: int) -> socket.socket:
         return socket.create_server((host, port), family=family)
     except OSError as exc:
         hint = "; try --port 0" if exc.errno == errno.EADDRINUSE else ""
-        raise GleanerError(
-            f"cannot listen on {host}:{port} ({exc.strerror or exc}){hint}"
-        ) from None
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise GleanerError(f"cannot listen on {host}:{port} ({reason}){hint}") from None
 
 
 def _loopback(host: str) -> bool:

@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from warehouse.db import DEFAULT_RETRY_S, connect
 from warehouse.errors import WarehouseError
 from warehouse.lifecycle import gone_runs
@@ -33,8 +35,6 @@ from warehouse.sql import run_user_sql
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
-
-    import duckdb
 
     from warehouse.sql import QueryResult
 
@@ -122,8 +122,12 @@ class Reader:
 
 
 def _running(conn: duckdb.DuckDBPyConnection) -> bool:
-    """Whether a run is recorded ``running``: a crawl may want to commit soon."""
-    found = conn.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchall()
+    """Whether a run is recorded ``running``: a crawl may want to commit soon (False for a file
+    without gleaner's ``runs``, which :meth:`Reader.check` refuses)."""
+    try:
+        found = conn.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchall()
+    except duckdb.Error:
+        return False
     return bool(found[0][0])
 
 

@@ -99,6 +99,7 @@ def respond(
         data=data,
         path=request.url.path,
         params={k: v for k, v in request.query_params.items() if k not in ("format", "page")},
+        json_link=query(request.url.path, **{**request.query_params, "format": "json"}),
         allow_sql=request.app.state.config.allow_sql,
         **extra,
     )

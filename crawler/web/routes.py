@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from crawler.web.app import ServeConfig
     from crawler.web.reader import Reader
 
-MAX_PARAM_CHARS: Final = 2000
+MAX_PARAM_CHARS: Final = 8192
 """Longest value a page takes for one parameter (a URL, a query)."""
 RAW_CSP: Final = "sandbox; default-src 'none'"
 """A raw page is shown as text, and even a browser that sniffs it could run nothing."""
