@@ -8,7 +8,7 @@ DuckDB's lock without holding up the server.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
@@ -27,6 +27,9 @@ from warehouse.runs import RUN_STATUSES
 from warehouse.sql import DEFAULT_LIMIT
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import duckdb
     from starlette.requests import Request
 
     from crawler.web.app import ServeConfig
@@ -108,24 +111,40 @@ def dedupe(request: Request) -> Response:
     return respond(request, "dedupe.html", data)
 
 
+def _found(
+    request: Request,
+    template: str,
+    read: Callable[[duckdb.DuckDBPyConnection], dict[str, Any] | None],
+    missing: str,
+) -> Response:
+    """The page ``read`` finds in the warehouse, or a 404 that says what is ``missing``."""
+    with _reader(request).connection() as conn:
+        data = read(conn)
+    if data is None:
+        raise HTTPException(404, missing)
+    return respond(request, template, data)
+
+
 def explain(request: Request) -> Response:
     run_id, url = text_param(request, "run"), text_param(request, "url")
     if run_id is None or url is None:
         raise HTTPException(400, "name the decision: ?run=RUN&url=URL")
-    with _reader(request).connection() as conn:
-        data = explain_page(conn, run_id, url)
-    if data is None:
-        raise HTTPException(404, f"run {run_id} took no decision on {url}")
-    return respond(request, "explain.html", data)
+    return _found(
+        request,
+        "explain.html",
+        lambda conn: explain_page(conn, run_id, url),
+        f"run {run_id} took no decision on {url}",
+    )
 
 
 def cluster(request: Request) -> Response:
     cluster_id = request.path_params["cluster_id"]
-    with _reader(request).connection() as conn:
-        data = cluster_page(conn, cluster_id)
-    if data is None:
-        raise HTTPException(404, f"no article is in cluster {cluster_id}")
-    return respond(request, "cluster.html", data)
+    return _found(
+        request,
+        "cluster.html",
+        lambda conn: cluster_page(conn, cluster_id),
+        f"no article is in cluster {cluster_id}",
+    )
 
 
 def articles(request: Request) -> Response:
@@ -144,20 +163,22 @@ def articles(request: Request) -> Response:
 
 def article(request: Request) -> Response:
     article_id = request.path_params["article_id"]
-    with _reader(request).connection() as conn:
-        data = article_page(conn, article_id)
-    if data is None:
-        raise HTTPException(404, f"no article {article_id}")
-    return respond(request, "article.html", data)
+    return _found(
+        request,
+        "article.html",
+        lambda conn: article_page(conn, article_id),
+        f"no article {article_id}",
+    )
 
 
 def version(request: Request) -> Response:
     article_id, number = request.path_params["article_id"], request.path_params["version"]
-    with _reader(request).connection() as conn:
-        data = version_page(conn, article_id, number)
-    if data is None:
-        raise HTTPException(404, f"article {article_id} has no version {number}")
-    return respond(request, "version.html", data)
+    return _found(
+        request,
+        "version.html",
+        lambda conn: version_page(conn, article_id, number),
+        f"article {article_id} has no version {number}",
+    )
 
 
 def raw(request: Request) -> Response:
